@@ -70,8 +70,10 @@ struct vfs_newnode {
 /* What a "magic" link of procfs points at (/proc/self/fd/N, /proc/self/cwd):
  * either a node of the namespace or an open file of a process. */
 struct vfs_magic {
-    vnode node;  /* set when the target is a node */
-    void *file;  /* else a struct file * with a reference taken for the caller */
+    int want_file; /* in: set by vfs.c when its caller takes a file */
+    vnode node;    /* out: set when the target is a node */
+    void *file;    /* out: else a struct file *, referenced only if want_file */
+    struct stat st; /* out: with file, what fstat of it says (for vfs_stat) */
 };
 
 struct vfs_ops {
@@ -187,7 +189,10 @@ enum {
 };
 
 /* Resolve path to a node. When a magic link resolves to an open file, returns
- * -EVFS_FILE and stores the file in *file (reference taken). */
+ * -EVFS_FILE and stores the file in *file (reference taken) when file is not
+ * NULL (the magic op is called with want_file set). vfs_stat of such a path
+ * returns the magic op's st; other calls on it give -EVFS_FILE or a fitting
+ * errno (-ENOTDIR for chdir, -EINVAL for the rest). */
 #define EVFS_FILE 4096
 int vfs_resolve(struct vfs_ctx *ctx, const char *path, int flags, vnode *out, void **file);
 /* Resolve all but the last component: the parent directory and the final
