@@ -1,0 +1,90 @@
+/* cmd.h — what every command file includes: the entry points of all
+ * commands (registered in table.c) and helpers for GNU-shaped messages.
+ *
+ * A command is `int cmd_NAME(struct proc *p, int argc, char **argv)`; it
+ * returns its exit status and reaches the world only through sys_* calls.
+ * Options: lib/opt.h. Buffered I/O and name quoting: lib/io.h.
+ */
+#ifndef VOS_CMD_CMD_H
+#define VOS_CMD_CMD_H
+
+#include "kernel/kernel.h"
+#include "lib/io.h"
+#include "lib/opt.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdbool.h>
+#include <string.h>
+
+/* ---- entry points (keep sorted like table.c) ---------------------------- */
+int cmd_basename(struct proc *p, int argc, char **argv);
+int cmd_cat(struct proc *p, int argc, char **argv);
+int cmd_dirname(struct proc *p, int argc, char **argv);
+int cmd_echo(struct proc *p, int argc, char **argv);
+int cmd_env(struct proc *p, int argc, char **argv);
+int cmd_false(struct proc *p, int argc, char **argv);
+int cmd_head(struct proc *p, int argc, char **argv);
+int cmd_printenv(struct proc *p, int argc, char **argv);
+int cmd_pwd(struct proc *p, int argc, char **argv);
+int cmd_seq(struct proc *p, int argc, char **argv);
+int cmd_sleep(struct proc *p, int argc, char **argv);
+int cmd_tee(struct proc *p, int argc, char **argv);
+int cmd_true(struct proc *p, int argc, char **argv);
+int cmd_wc(struct proc *p, int argc, char **argv);
+int cmd_yes(struct proc *p, int argc, char **argv);
+
+/* ---- messages ------------------------------------------------------------ */
+
+/* The program name used in messages: argv[0] as invoked, like coreutils. */
+const char *cmd_prog(struct proc *p);
+/* "PROG: message\n" on stderr. */
+void cmd_error(struct proc *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* "PROG: message: strerror(err)\n" on stderr; err is ±errno. */
+void cmd_errno(struct proc *p, int err, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* The message text of ±errno, as glibc's strerror gives it. */
+const char *cmd_strerror(int err);
+
+/* A quoted copy of s (allocated with p_malloc; freed at exit or by p_free):
+ *   quotef  — quote only when needed, shell-escaped: cat: 'a b': ...
+ *   quoteaf — always quoted, shell-escaped:   ls: cannot access 'x': ...
+ *   quote   — locale quotes:                  seq: invalid ...: ‘x’
+ * Never NULL (an unquoted "?" when out of memory). */
+const char *cmd_quotef(struct proc *p, const char *s);
+const char *cmd_quoteaf(struct proc *p, const char *s);
+const char *cmd_quote(struct proc *p, const char *s);
+
+/* "PROG: quotef(name): strerror(err)\n", the most common file error. */
+void cmd_file_error(struct proc *p, const char *name, int err);
+
+/* End of a command that wrote through o to stdout: flush, and on a write
+ * error other than EPIPE say "PROG: write error: ..." (coreutils
+ * close_stdout) and return 1; else return status. Frees o's buffer. */
+int cmd_close_stdout(struct proc *p, struct obuf *o, int status);
+
+/* Open name for reading ("-" is stdin, fd 0): an fd or a negative errno. */
+int cmd_open_input(struct proc *p, const char *name);
+/* Close an fd from cmd_open_input (stdin is left open). */
+void cmd_close_input(struct proc *p, int fd);
+
+/* ---- characters ---------------------------------------------------------- */
+
+/* Whether the process's locale (LC_ALL, LC_CTYPE, LANG) is UTF-8. */
+bool cmd_utf8_locale(struct proc *p);
+/* Decode one UTF-8 character of s[0..n): its length, -1 for an invalid
+ * byte, -2 when s is a valid but incomplete prefix (mbrtowc's rules). */
+int cmd_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
+/* iswprint / iswspace / wcwidth of C.UTF-8 (utf8) or of the C locale. */
+bool cmd_iswprint(uint32_t c, bool utf8);
+bool cmd_iswspace(uint32_t c, bool utf8);
+int cmd_wcwidth(uint32_t c, bool utf8);
+
+/* signal(sig, SIG_IGN) for this process and the children it starts.
+ * (Until the kernel has a sigaction call, this sets the mask directly.) */
+static inline void cmd_ignore_signal(struct proc *p, int sig)
+{
+    p->sig_ignored |= 1ull << (sig - 1);
+}
+
+#endif

@@ -1,0 +1,42 @@
+/* table.c — every command of vos in one place, sorted by name: its entry
+ * point and a one-line summary. The image puts a marker file for each in
+ * /usr/bin; cmd_find looks names up by binary search. */
+#include "cmd/cmd.h"
+
+#include <string.h>
+
+const struct cmd_entry cmd_table[] = {
+    {"basename", cmd_basename, "strip directory and suffix from file names"},
+    {"cat", cmd_cat, "concatenate files and print on the standard output"},
+    {"dirname", cmd_dirname, "strip last component from file name"},
+    {"echo", cmd_echo, "display a line of text"},
+    {"env", cmd_env, "run a program in a modified environment"},
+    {"false", cmd_false, "do nothing, unsuccessfully"},
+    {"head", cmd_head, "output the first part of files"},
+    {"printenv", cmd_printenv, "print all or part of environment"},
+    {"pwd", cmd_pwd, "print name of current/working directory"},
+    {"seq", cmd_seq, "print a sequence of numbers"},
+    {"sleep", cmd_sleep, "delay for a specified amount of time"},
+    {"tee", cmd_tee, "read from standard input and write to standard output and files"},
+    {"true", cmd_true, "do nothing, successfully"},
+    {"wc", cmd_wc, "print newline, word, and byte counts for each file"},
+    {"yes", cmd_yes, "output a string repeatedly until killed"},
+};
+
+const size_t cmd_count = sizeof cmd_table / sizeof cmd_table[0];
+
+const struct cmd_entry *cmd_find(const char *name)
+{
+    size_t lo = 0, hi = cmd_count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(name, cmd_table[mid].name);
+        if (c == 0)
+            return &cmd_table[mid];
+        if (c < 0)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return NULL;
+}
