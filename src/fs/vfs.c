@@ -992,13 +992,15 @@ int vfs_node_chown(struct vfs_ctx *ctx, vnode n, uid_t uid, gid_t gid)
         set.mask |= VFS_SET_GID;
         set.gid = gid;
     }
-    /* A change of owner drops setuid, and setgid on group-executables. */
+    /* chown(2) of a non-directory, even to -1 -1, drops setuid, and setgid
+     * unless the group cannot execute and the caller is in its group. */
     mode_t mode = st.st_mode & 07777;
     if (!S_ISDIR(st.st_mode)) {
         mode &= ~S_ISUID;
-        if (mode & S_IXGRP) mode &= ~S_ISGID;
+        if ((mode & S_IXGRP) || (!root && !vfs_in_group(cred, st.st_gid))) mode &= ~S_ISGID;
     }
     if (mode != (st.st_mode & 07777)) {
+        if (!vfs_is_owner(cred, &st)) return -EPERM; /* as Linux: a mode change */
         set.mask |= VFS_SET_MODE;
         set.mode = mode;
     }

@@ -117,7 +117,9 @@ struct vfs_ops {
     /* Open count, so that unlinked-but-open inodes stay readable. */
     void (*open)(struct vfs_fs *fs, uint64_t ino);
     void (*close)(struct vfs_fs *fs, uint64_t ino);
-    /* Optional (procfs): resolve a magic link for the calling process. */
+    /* Optional (procfs): resolve a magic link for the calling process.
+     * Called for every symlink of the instance that is followed; -EINVAL
+     * means "an ordinary symlink" and vfs.c reads it with readlink. */
     int (*magic)(struct vfs_fs *fs, uint64_t ino, void *proc, struct vfs_magic *out);
     /* Optional: a new instance sharing this one's contents copy-on-write, in
      * O(1); used by vos_fork. Open counts are not carried over. */
@@ -174,7 +176,9 @@ struct vfs_ctx {
 };
 
 int vfs_ns_init(struct vfs_ns *ns, struct vfs_fs *root);
-/* Mount fs on the existing directory path (resolved with ctx). */
+/* Mount fs on the existing directory path (resolved with ctx; no
+ * permission check: mounting is the embedder's). -EBUSY for "/" or an
+ * instance already mounted. Once mounted, the namespace owns fs. */
 int vfs_mount(struct vfs_ctx *ctx, const char *path, struct vfs_fs *fs, int readonly);
 /* Deep-copy the table for a forked VM; each instance is cloned. */
 int vfs_ns_clone(struct vfs_ns *dst, const struct vfs_ns *src);
@@ -200,7 +204,8 @@ int vfs_resolve(struct vfs_ctx *ctx, const char *path, int flags, vnode *out, vo
  * -EBUSY. A final "." or "..": -EINVAL for callers that create or remove. */
 int vfs_resolve_parent(struct vfs_ctx *ctx, const char *path, vnode *dir,
                        char name[VFS_NAME_MAX + 1], int *trailing_slash);
-/* The canonical absolute path of a directory node (for getcwd). */
+/* The canonical absolute path of a directory node (for getcwd): 0, -ERANGE
+ * when it does not fit in n bytes, -ENOENT for a removed directory. */
 int vfs_path_of(struct vfs_ctx *ctx, vnode dir, char *buf, size_t n);
 
 /* Permission check of mode bits against cred: want is a mask of R_OK, W_OK,
@@ -213,7 +218,9 @@ int vfs_writable(struct vfs_ctx *ctx, vnode node);
 
 /* open(2) without the file object: resolves, creates (O_CREAT, O_EXCL),
  * checks access for O_RDONLY/O_WRONLY/O_RDWR, truncates (O_TRUNC), refuses
- * writing a directory (-EISDIR), honours O_NOFOLLOW, O_DIRECTORY. */
+ * writing a directory (-EISDIR), honours O_NOFOLLOW, O_DIRECTORY.
+ * Does not call ops->open: whoever keeps the node open takes that count.
+ * O_CREAT|O_DIRECTORY is -EINVAL (Linux 6.4+); O_PATH skips access checks. */
 int vfs_open(struct vfs_ctx *ctx, const char *path, int flags, mode_t mode, vnode *out,
              void **file);
 int vfs_stat(struct vfs_ctx *ctx, const char *path, int flags, struct stat *st);
@@ -223,6 +230,7 @@ int vfs_mknod(struct vfs_ctx *ctx, const char *path, mode_t mode, dev_t rdev);
 int vfs_rmdir(struct vfs_ctx *ctx, const char *path);
 int vfs_unlink(struct vfs_ctx *ctx, const char *path);
 int vfs_rename(struct vfs_ctx *ctx, const char *oldpath, const char *newpath);
+/* flags: AT_SYMLINK_FOLLOW to link what a final symlink of oldpath names. */
 int vfs_link(struct vfs_ctx *ctx, const char *oldpath, const char *newpath, int flags);
 int vfs_symlink(struct vfs_ctx *ctx, const char *target, const char *linkpath);
 ssize_t vfs_readlink(struct vfs_ctx *ctx, const char *path, char *buf, size_t n);

@@ -1051,6 +1051,16 @@ static void test_chown(void **state)
     assert_int_equal(vfs_chmod(&R, "/home/agent/f", 06745, 0), 0);
     assert_int_equal(vfs_chown(&R, "/home/agent/f", -1, 1000, 0), 0);
     assert_int_equal(mode_of("/home/agent/f"), S_IFREG | 02745);
+    /* ... and by a user outside the file's group, setgid goes too (Linux) */
+    assert_int_equal(vfs_chown(&R, "/home/agent/f", -1, 0, 0), 0);
+    assert_int_equal(vfs_chmod(&R, "/home/agent/f", 02745, 0), 0);
+    assert_int_equal(vfs_chown(&U, "/home/agent/f", -1, 1000, 0), 0);
+    assert_int_equal(mode_of("/home/agent/f"), S_IFREG | 0745);
+    /* even chown(-1, -1) drops setuid: a mode change, so owner only */
+    assert_int_equal(vfs_chmod(&R, "/home/agent/f", 04755, 0), 0);
+    assert_int_equal(vfs_chown(&O, "/home/agent/f", -1, -1, 0), -EPERM);
+    assert_int_equal(vfs_chown(&U, "/home/agent/f", -1, -1, 0), 0);
+    assert_int_equal(mode_of("/home/agent/f"), S_IFREG | 0755);
     /* lchown changes the link, chown its target */
     assert_int_equal(vfs_symlink(&R, "f", "/home/agent/lf"), 0);
     assert_int_equal(vfs_chown(&R, "/home/agent/lf", 55, -1, VFS_NOFOLLOW), 0);
