@@ -1320,6 +1320,37 @@ static void test_magic_links(void **state)
     assert_int_equal(vfs_resolve(&R, "/tmp/ch/l0", 0, &n, NULL), 0); /* 40 hops */
     assert_int_equal(vfs_symlink(&R, "l0", "/tmp/ch/m"), 0);
     assert_int_equal(vfs_resolve(&R, "/tmp/ch/m", 0, &n, NULL), -ELOOP);
+    /* an instance that cannot be cloned fails the whole clone, cleanly */
+    struct vfs_ns copy;
+    assert_int_equal(vfs_ns_clone(&copy, &ns), -EOPNOTSUPP);
+    assert_int_equal(copy.nmounts, 0);
+}
+
+/* Every allocation memfs makes fails once in turn: each call either works
+ * or says -ENOMEM, and the tree stays consistent. */
+static void test_out_of_memory(void **state)
+{
+    vnode n;
+    for (long k = 1; k < 200; k++) {
+        memfs_fault_countdown = k;
+        int r[7];
+        r[0] = vfs_mkdir(&R, "/tmp/d", 0755);
+        r[1] = vfs_open(&R, "/tmp/d/f", O_WRONLY | O_CREAT, 0644, &n, NULL);
+        r[2] = vfs_symlink(&R, "d/f", "/tmp/l");
+        r[3] = vfs_rename(&R, "/tmp/l", "/tmp/d/l");
+        r[4] = vfs_link(&R, "/tmp/d/f", "/tmp/hl", 0);
+        r[5] = vfs_chmod(&R, "/tmp/d", 0700, 0);
+        struct vfs_fs *fs = memfs_new(50, 0, 0);
+        r[6] = fs ? vfs_mount(&R, "/tmp", fs, 0) : -ENOMEM;
+        if (fs && r[6] < 0) fs->ops->destroy(fs);
+        memfs_fault_countdown = 0;
+        for (int i = 0; i < 7; i++)
+            if (r[i] < 0) assert_true(r[i] == -ENOMEM || r[i] == -ENOENT || r[i] == -EINVAL);
+        for (int i = 0; i < ns.nmounts; i++)
+            assert_int_equal(memfs_check(ns.mounts[i].fs, NULL), 0);
+        teardown(state);
+        setup(state);
+    }
 }
 
 int main(void)
@@ -1362,6 +1393,7 @@ int main(void)
         T(test_access_statfs),
         T(test_ns_clone),
         T(test_magic_links),
+        T(test_out_of_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
