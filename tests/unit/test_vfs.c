@@ -269,9 +269,9 @@ static void test_deep_path(void **state)
     size_t len = 0;
     path[0] = 0;
     for (int i = 0; i < 200; i++) {
-        memcpy(path + len, "/tmp/d" + (i ? 4 : 0), i ? 2 : 6);
-        len += i ? 2 : 6;
-        path[len] = 0;
+        const char *part = i ? "/d" : "/tmp/d";
+        memcpy(path + len, part, strlen(part) + 1);
+        len += strlen(part);
         assert_int_equal(vfs_mkdir(&R, path, 0755), 0);
     }
     vnode n;
