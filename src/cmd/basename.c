@@ -44,6 +44,10 @@ static void print_base(struct obuf *out, const char *name, const char *suffix, c
     size_t blen;
     while (len > 1 && name[len - 1] == '/')
         len--;
+    if (len == 0) {
+        obuf_putc(out, end);
+        return;
+    }
     if (len == 1 && name[0] == '/') {
         b = name;
         blen = 1;

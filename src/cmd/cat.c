@@ -51,6 +51,7 @@ struct cat {
     /* GNU's line state: -1 inside a line, else newlines just seen - 1 */
     int newlines;
     uintmax_t lineno;
+    bool pending_cr; /* -E: a '\r' ended the last block; ^M if '\n' follows */
     struct obuf out;
     char *buf;
 };
@@ -63,6 +64,13 @@ static void put_lineno(struct cat *c)
 static void format_block(struct cat *c, const unsigned char *s, size_t n)
 {
     struct obuf *o = &c->out;
+    if (c->pending_cr) {
+        c->pending_cr = false;
+        if (n && s[0] == '\n')
+            obuf_write(o, "^M", 2);
+        else
+            obuf_putc(o, '\r');
+    }
     for (size_t i = 0; i < n; i++) {
         unsigned char ch = s[i];
         if (ch == '\n') {
@@ -109,6 +117,13 @@ static void format_block(struct cat *c, const unsigned char *s, size_t n)
             }
         } else if (ch == '\t' && c->tabs) {
             obuf_write(o, "^I", 2);
+        } else if (ch == '\r' && c->ends) {
+            if (i + 1 == n)
+                c->pending_cr = true;
+            else if (s[i + 1] == '\n')
+                obuf_write(o, "^M", 2);
+            else
+                obuf_putc(o, ch);
         } else {
             obuf_putc(o, ch);
         }
@@ -196,6 +211,8 @@ int cmd_cat(struct proc *p, int argc, char **argv)
         if (!cat_fd(&c, fd, name, plain) && !obuf_failed(&c.out))
             status = 1;
         cmd_close_input(p, fd);
+        if (c.pending_cr)
+            format_block(&c, NULL, 0); /* a final '\r' stays itself */
         if (!plain)
             obuf_flush(&c.out);
     }

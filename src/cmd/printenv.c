@@ -38,7 +38,7 @@ int cmd_printenv(struct proc *p, int argc, char **argv)
             return o.status;
         if (c == '0')
             end = '\0';
-        else if (c != 'i' && c != 'u')
+        else
             return opt_usage_error(&o, NULL);
     }
     struct obuf out;

@@ -53,6 +53,7 @@ struct wc {
     struct proc *p;
     bool lines, words, chars, bytes, maxlen;
     bool utf8;
+    bool nbsp_sep; /* no-break spaces separate words (unless POSIXLY_CORRECT) */
     int width;
     struct obuf out;
     struct counts total;
@@ -135,7 +136,9 @@ static bool wc_fd(struct wc *w, int fd, const char *name, struct counts *c)
                     int width = cmd_wcwidth(wc, w->utf8);
                     if (width > 0)
                         linepos += (uintmax_t)width;
-                    if (cmd_iswspace(wc, w->utf8))
+                    if (cmd_iswspace(wc, w->utf8) ||
+                        (w->nbsp_sep &&
+                         (wc == 0xa0 || wc == 0x2007 || wc == 0x202f || wc == 0x2060)))
                         goto sep;
                     in_word = true;
                 }
@@ -190,13 +193,15 @@ static bool wc_file(struct wc *w, const char *name, const char *shown)
 }
 
 /* Read NUL-separated names from file f ("-": stdin). */
-static char **read_names(struct wc *w, struct opt_state *o, const char *f, int *count, bool *ok)
+static char **read_names(struct wc *w, const char *f, int *count, bool *ok, bool *regular)
 {
     int fd = cmd_open_input(w->p, f);
     if (fd < 0) {
         cmd_errno(w->p, fd, "cannot open %s for reading", cmd_quoteaf(w->p, f));
         return NULL;
     }
+    struct stat st;
+    *regular = sys_fstat(w->p, fd, &st) == 0 && S_ISREG(st.st_mode);
     struct sbuf data;
     sbuf_init(&data, w->p);
     for (;;) {
@@ -225,7 +230,6 @@ static char **read_names(struct wc *w, struct opt_state *o, const char *f, int *
         i += l + 1;
     }
     *count = k;
-    (void)o;
     return names;
 }
 
@@ -249,6 +253,7 @@ int cmd_wc(struct proc *p, int argc, char **argv)
     if (!(w.bytes || w.chars || w.lines || w.words || w.maxlen))
         w.lines = w.words = w.bytes = true;
     w.utf8 = cmd_utf8_locale(p);
+    w.nbsp_sep = !proc_getenv(p, "POSIXLY_CORRECT");
     w.buf = p_malloc(p, IO_BUFSIZE + 4);
     if (!w.buf) {
         cmd_errno(p, -ENOMEM, "memory exhausted");
@@ -257,6 +262,7 @@ int cmd_wc(struct proc *p, int argc, char **argv)
     bool ok = true;
     char **files;
     int nfiles;
+    bool files0_regular = true; /* GNU reads names from a non-file as a stream: width 1 */
     static char *none[] = {NULL};
     if (files0) {
         if (o.ind < argc) {
@@ -264,7 +270,7 @@ int cmd_wc(struct proc *p, int argc, char **argv)
             io_write_all(p, 2, "file operands cannot be combined with --files0-from\n", 52);
             return opt_usage_error(&o, NULL);
         }
-        files = read_names(&w, &o, files0, &nfiles, &ok);
+        files = read_names(&w, files0, &nfiles, &ok, &files0_regular);
         if (!files)
             return 1;
     } else if (o.ind < argc) {
@@ -277,7 +283,7 @@ int cmd_wc(struct proc *p, int argc, char **argv)
     int ncounts = w.lines + w.words + w.chars + w.bytes + w.maxlen;
     /* Column width: see the comment at the top. */
     w.width = 1;
-    if (nfiles > 1 || (nfiles == 1 && ncounts > 1)) {
+    if (files0_regular && (nfiles > 1 || (nfiles == 1 && ncounts > 1))) {
         int minw = 1;
         uintmax_t regular = 0;
         for (int i = 0; i < nfiles; i++) {

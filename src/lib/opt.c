@@ -588,9 +588,9 @@ int opt_argmatch(struct opt_state *st, const char *option, const char *arg,
     sbuf_quote(&sb, arg, alen, QUOTE_LOCALE);
     sbuf_add(&sb, " for ", 5);
     sbuf_quote(&sb, option, strlen(option), QUOTE_LOCALE);
-    sbuf_add(&sb, "\nValid arguments are:", 22);
+    sbuf_printf(&sb, "\nValid arguments are:");
     for (int i = 0; names[i]; i++) {
-        sbuf_add(&sb, "\n  - ", 6);
+        sbuf_printf(&sb, "\n  - ");
         sbuf_quote(&sb, names[i], strlen(names[i]), QUOTE_LOCALE);
     }
     sbuf_add(&sb, "\n", 1);
