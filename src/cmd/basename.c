@@ -25,10 +25,8 @@ static const char basename_help[] =
     "Full documentation <https://www.gnu.org/software/coreutils/basename>\n"
     "or available locally via: info '(coreutils) basename invocation'\n";
 
-static const struct opt_long longs[] = {{"multiple", OPT_NOARG, 'a'},
-                                        {"suffix", OPT_ARG, 's'},
-                                        {"zero", OPT_NOARG, 'z'},
-                                        {0}};
+static const struct opt_long longs[] = {
+    {"multiple", OPT_NOARG, 'a'}, {"suffix", OPT_ARG, 's'}, {"zero", OPT_NOARG, 'z'}, {0}};
 static const struct opt_spec spec = {.name = "basename",
                                      .shorts = "+as:z",
                                      .longs = longs,
@@ -42,8 +40,7 @@ static void print_base(struct obuf *out, const char *name, const char *suffix, c
     size_t len = strlen(name);
     const char *b;
     size_t blen;
-    while (len > 1 && name[len - 1] == '/')
-        len--;
+    while (len > 1 && name[len - 1] == '/') len--;
     if (len == 0) {
         obuf_putc(out, end);
         return;
@@ -53,8 +50,7 @@ static void print_base(struct obuf *out, const char *name, const char *suffix, c
         blen = 1;
     } else {
         size_t start = len;
-        while (start > 0 && name[start - 1] != '/')
-            start--;
+        while (start > 0 && name[start - 1] != '/') start--;
         b = name + start;
         blen = len - start;
         if (blen == 0) { /* all slashes: "//" */
@@ -64,8 +60,7 @@ static void print_base(struct obuf *out, const char *name, const char *suffix, c
     }
     if (suffix && !(blen == 1 && b[0] == '/')) {
         size_t sl = strlen(suffix);
-        if (sl < blen && memcmp(b + blen - sl, suffix, sl) == 0)
-            blen -= sl;
+        if (sl < blen && memcmp(b + blen - sl, suffix, sl) == 0) blen -= sl;
     }
     obuf_write(out, b, blen);
     obuf_putc(out, end);
@@ -86,15 +81,13 @@ int cmd_basename(struct proc *p, int argc, char **argv)
         case OPT_EXIT: return o.status;
         }
     }
-    if (o.ind >= argc)
-        return opt_usage_error(&o, "missing operand");
+    if (o.ind >= argc) return opt_usage_error(&o, "missing operand");
     if (!multiple && o.ind + 2 < argc)
         return opt_usage_error(&o, "extra operand %s", cmd_quote(p, argv[o.ind + 2]));
     struct obuf out;
     obuf_init(&out, p, 1);
     if (multiple) {
-        for (int i = o.ind; i < argc; i++)
-            print_base(&out, argv[i], suffix, end);
+        for (int i = o.ind; i < argc; i++) print_base(&out, argv[i], suffix, end);
     } else {
         print_base(&out, argv[o.ind], o.ind + 1 < argc ? argv[o.ind + 1] : NULL, end);
     }

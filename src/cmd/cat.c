@@ -77,19 +77,15 @@ static void format_block(struct cat *c, const unsigned char *s, size_t n)
             if (++c->newlines > 0) {
                 if (c->newlines >= 2) {
                     c->newlines = 2;
-                    if (c->squeeze)
-                        continue;
+                    if (c->squeeze) continue;
                 }
-                if (c->number && !c->nonblank)
-                    put_lineno(c);
+                if (c->number && !c->nonblank) put_lineno(c);
             }
-            if (c->ends)
-                obuf_putc(o, '$');
+            if (c->ends) obuf_putc(o, '$');
             obuf_putc(o, '\n');
             continue;
         }
-        if (c->newlines >= 0 && c->number)
-            put_lineno(c);
+        if (c->newlines >= 0 && c->number) put_lineno(c);
         c->newlines = -1;
         if (c->nonprint) {
             if (ch >= 32) {
@@ -136,13 +132,11 @@ static bool cat_fd(struct cat *c, int fd, const char *name, bool plain)
     for (;;) {
         ssize_t n = sys_read(c->p, fd, c->buf, IO_BUFSIZE);
         if (n < 0) {
-            if (n == -EINTR)
-                return false;
+            if (n == -EINTR) return false;
             cmd_file_error(c->p, name, (int)n);
             return false;
         }
-        if (n == 0)
-            return true;
+        if (n == 0) return true;
         if (plain) {
             int r = io_write_all(c->p, 1, c->buf, (size_t)n);
             if (r < 0) {
@@ -151,8 +145,7 @@ static bool cat_fd(struct cat *c, int fd, const char *name, bool plain)
             }
         } else {
             format_block(c, (unsigned char *)c->buf, (size_t)n);
-            if (obuf_failed(&c->out))
-                return false;
+            if (obuf_failed(&c->out)) return false;
         }
     }
 }
@@ -208,13 +201,10 @@ int cmd_cat(struct proc *p, int argc, char **argv)
             status = 1;
             continue;
         }
-        if (!cat_fd(&c, fd, name, plain) && !obuf_failed(&c.out))
-            status = 1;
+        if (!cat_fd(&c, fd, name, plain) && !obuf_failed(&c.out)) status = 1;
         cmd_close_input(p, fd);
-        if (c.pending_cr)
-            format_block(&c, NULL, 0); /* a final '\r' stays itself */
-        if (!plain)
-            obuf_flush(&c.out);
+        if (c.pending_cr) format_block(&c, NULL, 0); /* a final '\r' stays itself */
+        if (!plain) obuf_flush(&c.out);
     }
     p_free(p, c.buf);
     return cmd_close_stdout(p, &c.out, status);

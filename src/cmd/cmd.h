@@ -41,8 +41,7 @@ const char *cmd_prog(struct proc *p);
 /* "PROG: message\n" on stderr. */
 void cmd_error(struct proc *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* "PROG: message: strerror(err)\n" on stderr; err is ±errno. */
-void cmd_errno(struct proc *p, int err, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+void cmd_errno(struct proc *p, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* The message text of ±errno, as glibc's strerror gives it. */
 const char *cmd_strerror(int err);
 

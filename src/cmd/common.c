@@ -18,8 +18,7 @@ const char *cmd_prog(struct proc *p)
 
 const char *cmd_strerror(int err)
 {
-    if (err < 0)
-        err = -err;
+    if (err < 0) err = -err;
     const char *s = strerrordesc_np(err);
     return s ? s : "Unknown error";
 }
@@ -30,11 +29,9 @@ static void verror(struct proc *p, int err, const char *fmt, va_list ap)
     sbuf_init(&sb, p);
     sbuf_printf(&sb, "%s: ", cmd_prog(p));
     sbuf_vprintf(&sb, fmt, ap);
-    if (err)
-        sbuf_printf(&sb, ": %s", cmd_strerror(err));
+    if (err) sbuf_printf(&sb, ": %s", cmd_strerror(err));
     sbuf_addc(&sb, '\n');
-    if (sb.s)
-        io_write_all(p, 2, sb.s, sb.len);
+    if (sb.s) io_write_all(p, 2, sb.s, sb.len);
     sbuf_free(&sb);
 }
 
@@ -99,15 +96,13 @@ int cmd_close_stdout(struct proc *p, struct obuf *o, int status)
 
 int cmd_open_input(struct proc *p, const char *name)
 {
-    if (strcmp(name, "-") == 0)
-        return 0;
+    if (strcmp(name, "-") == 0) return 0;
     return sys_open(p, name, O_RDONLY, 0);
 }
 
 void cmd_close_input(struct proc *p, int fd)
 {
-    if (fd > 0)
-        sys_close(p, fd);
+    if (fd > 0) sys_close(p, fd);
 }
 
 /* ---- characters ------------------------------------------------------------ */
@@ -115,12 +110,9 @@ void cmd_close_input(struct proc *p, int fd)
 bool cmd_utf8_locale(struct proc *p)
 {
     const char *v = proc_getenv(p, "LC_ALL");
-    if (!v || !*v)
-        v = proc_getenv(p, "LC_CTYPE");
-    if (!v || !*v)
-        v = proc_getenv(p, "LANG");
-    if (!v || !*v)
-        return false;
+    if (!v || !*v) v = proc_getenv(p, "LC_CTYPE");
+    if (!v || !*v) v = proc_getenv(p, "LANG");
+    if (!v || !*v) return false;
     return strcasestr(v, "UTF-8") || strcasestr(v, "utf8");
 }
 
@@ -142,10 +134,8 @@ int cmd_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
     else
         return -1;
     for (size_t i = 1; i < len; i++) {
-        if (i >= n)
-            return -2;
-        if ((s[i] & 0xc0) != 0x80)
-            return -1;
+        if (i >= n) return -2;
+        if ((s[i] & 0xc0) != 0x80) return -1;
         /* Reject overlong, surrogate and out-of-range forms early, like
          * glibc, so that a bad second byte is invalid at once. */
         if (i == 1 && ((c == 0xe0 && s[1] < 0xa0) || (c == 0xed && s[1] > 0x9f) ||
@@ -173,29 +163,24 @@ static locale_t utf8_locale(void)
 
 bool cmd_iswprint(uint32_t c, bool utf8)
 {
-    if (c < 0x80 || !utf8)
-        return c >= 0x20 && c < 0x7f;
+    if (c < 0x80 || !utf8) return c >= 0x20 && c < 0x7f;
     locale_t l = utf8_locale();
-    if (l)
-        return iswprint_l((wint_t)c, l);
+    if (l) return iswprint_l((wint_t)c, l);
     return c >= 0xa0;
 }
 
 bool cmd_iswspace(uint32_t c, bool utf8)
 {
-    if (c < 0x80 || !utf8)
-        return c == ' ' || (c >= '\t' && c <= '\r');
+    if (c < 0x80 || !utf8) return c == ' ' || (c >= '\t' && c <= '\r');
     locale_t l = utf8_locale();
-    if (l)
-        return iswspace_l((wint_t)c, l);
+    if (l) return iswspace_l((wint_t)c, l);
     return c == 0x1680 || (c >= 0x2000 && c <= 0x2006) || (c >= 0x2008 && c <= 0x200a) ||
            c == 0x2028 || c == 0x2029 || c == 0x205f || c == 0x3000;
 }
 
 int cmd_wcwidth(uint32_t c, bool utf8)
 {
-    if (c < 0x80 || !utf8)
-        return c >= 0x20 && c < 0x7f ? 1 : -1;
+    if (c < 0x80 || !utf8) return c >= 0x20 && c < 0x7f ? 1 : -1;
     locale_t l = utf8_locale();
     if (l) {
         locale_t old = uselocale(l);
@@ -209,7 +194,6 @@ int cmd_wcwidth(uint32_t c, bool utf8)
         (c >= 0xffe0 && c <= 0xffe6) || (c >= 0x1f300 && c <= 0x1faff) ||
         (c >= 0x20000 && c <= 0x3fffd))
         return 2;
-    if ((c >= 0x300 && c <= 0x36f) || (c >= 0x200b && c <= 0x200f))
-        return 0;
+    if ((c >= 0x300 && c <= 0x36f) || (c >= 0x200b && c <= 0x200f)) return 0;
     return 1;
 }

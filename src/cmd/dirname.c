@@ -33,12 +33,9 @@ static size_t dir_len(const char *name)
     size_t prefix = name[0] == '/' ? 1 : 0;
     size_t len = strlen(name);
     /* strip trailing slashes, then the last component, then its slashes */
-    while (len > prefix && name[len - 1] == '/')
-        len--;
-    while (len > prefix && name[len - 1] != '/')
-        len--;
-    while (len > prefix && name[len - 1] == '/')
-        len--;
+    while (len > prefix && name[len - 1] == '/') len--;
+    while (len > prefix && name[len - 1] != '/') len--;
+    while (len > prefix && name[len - 1] == '/') len--;
     return len;
 }
 
@@ -48,13 +45,10 @@ int cmd_dirname(struct proc *p, int argc, char **argv)
     struct opt_state o;
     opt_init(&o, p, &spec, argc, argv);
     for (int c; (c = opt_next(&o)) != OPT_END;) {
-        if (c == OPT_EXIT)
-            return o.status;
-        if (c == 'z')
-            end = '\0';
+        if (c == OPT_EXIT) return o.status;
+        if (c == 'z') end = '\0';
     }
-    if (o.ind >= argc)
-        return opt_usage_error(&o, "missing operand");
+    if (o.ind >= argc) return opt_usage_error(&o, "missing operand");
     struct obuf out;
     obuf_init(&out, p, 1);
     for (int i = o.ind; i < argc; i++) {

@@ -83,16 +83,19 @@ static bool echo_escaped(struct obuf *out, const char *s)
             }
             case '0':
                 c = 0;
-                if (!('0' <= *s && *s <= '7'))
-                    break;
+                if (!('0' <= *s && *s <= '7')) break;
                 c = *s++;
                 /* fall through */
-            case '1': case '2': case '3': case '4': case '5': case '6': case '7':
+            case '1':
+            case '2':
+            case '3':
+            case '4':
+            case '5':
+            case '6':
+            case '7':
                 c -= '0';
-                if ('0' <= *s && *s <= '7')
-                    c = c * 8 + (*s++ - '0');
-                if ('0' <= *s && *s <= '7')
-                    c = c * 8 + (*s++ - '0');
+                if ('0' <= *s && *s <= '7') c = c * 8 + (*s++ - '0');
+                if ('0' <= *s && *s <= '7') c = c * 8 + (*s++ - '0');
                 break;
             case '\\': break;
             default: obuf_putc(out, '\\'); break;
@@ -112,17 +115,14 @@ int cmd_echo(struct proc *p, int argc, char **argv)
     if (allow_options && argc == 2) {
         struct opt_state o;
         opt_init(&o, p, &spec, argc, argv);
-        if (strcmp(argv[1], "--help") == 0)
-            return opt_help(&o);
-        if (strcmp(argv[1], "--version") == 0)
-            return opt_version(&o);
+        if (strcmp(argv[1], "--help") == 0) return opt_help(&o);
+        if (strcmp(argv[1], "--version") == 0) return opt_version(&o);
     }
     int i = 1;
     if (allow_options) {
         for (; i < argc && argv[i][0] == '-'; i++) {
             const char *t = argv[i] + 1;
-            if (!*t || t[strspn(t, "eEn")])
-                break;
+            if (!*t || t[strspn(t, "eEn")]) break;
             for (; *t; t++) {
                 if (*t == 'e')
                     escapes = true;
@@ -137,14 +137,12 @@ int cmd_echo(struct proc *p, int argc, char **argv)
     obuf_init(&out, p, 1);
     bool go = true;
     for (int first = i; i < argc && go; i++) {
-        if (i > first)
-            obuf_putc(&out, ' ');
+        if (i > first) obuf_putc(&out, ' ');
         if (escapes || posix)
             go = echo_escaped(&out, argv[i]);
         else
             obuf_puts(&out, argv[i]);
     }
-    if (go && newline)
-        obuf_putc(&out, '\n');
+    if (go && newline) obuf_putc(&out, '\n');
     return cmd_close_stdout(p, &out, 0);
 }

@@ -39,18 +39,17 @@ static const char env_help[] =
     "or available locally via: info '(coreutils) env invocation'\n";
 
 enum { DEFAULT_SIGNAL = 256, IGNORE_SIGNAL, BLOCK_SIGNAL, LIST_SIGNALS };
-static const struct opt_long longs[] = {
-    {"ignore-environment", OPT_NOARG, 'i'},
-    {"null", OPT_NOARG, '0'},
-    {"unset", OPT_ARG, 'u'},
-    {"chdir", OPT_ARG, 'C'},
-    {"default-signal", OPT_OPTARG, DEFAULT_SIGNAL},
-    {"ignore-signal", OPT_OPTARG, IGNORE_SIGNAL},
-    {"block-signal", OPT_OPTARG, BLOCK_SIGNAL},
-    {"list-signal-handling", OPT_NOARG, LIST_SIGNALS},
-    {"debug", OPT_NOARG, 'v'},
-    {"split-string", OPT_ARG, 'S'},
-    {0}};
+static const struct opt_long longs[] = {{"ignore-environment", OPT_NOARG, 'i'},
+                                        {"null", OPT_NOARG, '0'},
+                                        {"unset", OPT_ARG, 'u'},
+                                        {"chdir", OPT_ARG, 'C'},
+                                        {"default-signal", OPT_OPTARG, DEFAULT_SIGNAL},
+                                        {"ignore-signal", OPT_OPTARG, IGNORE_SIGNAL},
+                                        {"block-signal", OPT_OPTARG, BLOCK_SIGNAL},
+                                        {"list-signal-handling", OPT_NOARG, LIST_SIGNALS},
+                                        {"debug", OPT_NOARG, 'v'},
+                                        {"split-string", OPT_ARG, 'S'},
+                                        {0}};
 static const struct opt_spec spec = {.name = "env",
                                      .shorts = "+C:iS:u:v0 \t\n\v\f\r",
                                      .longs = longs,
@@ -65,12 +64,12 @@ static const struct {
     const char *name;
     int num;
 } signames[] = {
-    {"HUP", SIGHUP},   {"INT", SIGINT},   {"QUIT", SIGQUIT}, {"ILL", SIGILL},
-    {"TRAP", SIGTRAP}, {"ABRT", SIGABRT}, {"BUS", SIGBUS},   {"FPE", SIGFPE},
-    {"USR1", SIGUSR1}, {"SEGV", SIGSEGV}, {"USR2", SIGUSR2}, {"PIPE", SIGPIPE},
-    {"ALRM", SIGALRM}, {"TERM", SIGTERM}, {"CHLD", SIGCHLD}, {"CONT", SIGCONT},
-    {"TSTP", SIGTSTP}, {"TTIN", SIGTTIN}, {"TTOU", SIGTTOU}, {"URG", SIGURG},
-    {"XCPU", SIGXCPU}, {"XFSZ", SIGXFSZ}, {"VTALRM", SIGVTALRM}, {"PROF", SIGPROF},
+    {"HUP", SIGHUP},     {"INT", SIGINT},   {"QUIT", SIGQUIT},     {"ILL", SIGILL},
+    {"TRAP", SIGTRAP},   {"ABRT", SIGABRT}, {"BUS", SIGBUS},       {"FPE", SIGFPE},
+    {"USR1", SIGUSR1},   {"SEGV", SIGSEGV}, {"USR2", SIGUSR2},     {"PIPE", SIGPIPE},
+    {"ALRM", SIGALRM},   {"TERM", SIGTERM}, {"CHLD", SIGCHLD},     {"CONT", SIGCONT},
+    {"TSTP", SIGTSTP},   {"TTIN", SIGTTIN}, {"TTOU", SIGTTOU},     {"URG", SIGURG},
+    {"XCPU", SIGXCPU},   {"XFSZ", SIGXFSZ}, {"VTALRM", SIGVTALRM}, {"PROF", SIGPROF},
     {"WINCH", SIGWINCH}, {"SYS", SIGSYS},
 };
 
@@ -84,8 +83,7 @@ static int signal_option(struct proc *p, struct opt_state *o, const char *arg, b
                 mask |= 1ull << (signames[i].num - 1);
     } else {
         char *copy = p_strdup(p, arg);
-        if (!copy)
-            return -1;
+        if (!copy) return -1;
         for (char *save, *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
             int num = 0;
             char *end;
@@ -95,8 +93,7 @@ static int signal_option(struct proc *p, struct opt_state *o, const char *arg, b
             } else {
                 const char *n = strncmp(t, "SIG", 3) == 0 ? t + 3 : t;
                 for (size_t i = 0; i < sizeof signames / sizeof signames[0]; i++)
-                    if (strcmp(n, signames[i].name) == 0)
-                        num = signames[i].num;
+                    if (strcmp(n, signames[i].name) == 0) num = signames[i].num;
             }
             if (!num) {
                 cmd_error(p, "%s: invalid signal", cmd_quote(p, t));
@@ -123,18 +120,15 @@ struct words {
 
 static bool push_word(struct words *w)
 {
-    if (!w->have)
-        return true;
+    if (!w->have) return true;
     if (w->n + 1 >= w->cap) {
         w->cap = w->cap ? w->cap * 2 : 8;
         char **nv = p_realloc(w->p, w->v, (size_t)w->cap * sizeof *nv);
-        if (!nv)
-            return false;
+        if (!nv) return false;
         w->v = nv;
     }
     w->v[w->n] = p_strndup(w->p, w->tok.s ? w->tok.s : "", w->tok.len);
-    if (!w->v[w->n++])
-        return false;
+    if (!w->v[w->n++]) return false;
     w->tok.len = 0;
     w->have = false;
     return true;
@@ -152,12 +146,10 @@ static int split_string(struct proc *p, struct opt_state *o, const char *s, int 
     for (; *s; s++) {
         char c = *s;
         if (q == NONE && strchr(" \t\n\v\f\r", c)) {
-            if (!push_word(&w))
-                return EXIT_CANCELED;
+            if (!push_word(&w)) return EXIT_CANCELED;
             continue;
         }
-        if (q == NONE && c == '#' && !w.have)
-            break;
+        if (q == NONE && c == '#' && !w.have) break;
         if (q != DQ && c == '\'') {
             q = q == SQ ? NONE : SQ;
             w.have = true;
@@ -176,8 +168,7 @@ static int split_string(struct proc *p, struct opt_state *o, const char *s, int 
             }
             char *name = p_strndup(p, s + 2, (size_t)(e - s - 2));
             const char *v = name ? proc_getenv(p, name) : NULL;
-            if (v)
-                sbuf_add(&w.tok, v, strlen(v));
+            if (v) sbuf_add(&w.tok, v, strlen(v));
             w.have = true;
             s = e;
             continue;
@@ -185,11 +176,14 @@ static int split_string(struct proc *p, struct opt_state *o, const char *s, int 
         if (c == '\\' && (q != SQ || s[1] == '\\' || s[1] == '\'')) {
             char n = *++s, out;
             switch (n) {
-            case '"': case '#': case '$': case '\'': case '\\': out = n; break;
+            case '"':
+            case '#':
+            case '$':
+            case '\'':
+            case '\\': out = n; break;
             case '_':
                 if (q == NONE) { /* separates arguments */
-                    if (!push_word(&w))
-                        return EXIT_CANCELED;
+                    if (!push_word(&w)) return EXIT_CANCELED;
                     continue;
                 }
                 out = ' ';
@@ -208,9 +202,7 @@ static int split_string(struct proc *p, struct opt_state *o, const char *s, int 
             case '\0':
                 cmd_error(p, "invalid backslash at end of string in -S");
                 return EXIT_CANCELED;
-            default:
-                cmd_error(p, "invalid sequence '\\%c' in -S", n);
-                return EXIT_CANCELED;
+            default: cmd_error(p, "invalid sequence '\\%c' in -S", n); return EXIT_CANCELED;
             }
             sbuf_addc(&w.tok, out);
             w.have = true;
@@ -224,22 +216,17 @@ static int split_string(struct proc *p, struct opt_state *o, const char *s, int 
         return EXIT_CANCELED;
     }
 done:
-    if (!push_word(&w))
-        return EXIT_CANCELED;
+    if (!push_word(&w)) return EXIT_CANCELED;
     sbuf_free(&w.tok);
     /* New argv: argv[0..ind) + words + argv[ind..argc). */
     int argc = *argcp;
     char **argv = *argvp;
     char **nv = p_calloc(p, (size_t)(argc + w.n + 1), sizeof *nv);
-    if (!nv)
-        return EXIT_CANCELED;
+    if (!nv) return EXIT_CANCELED;
     int k = 0;
-    for (int i = 0; i < o->ind; i++)
-        nv[k++] = argv[i];
-    for (int i = 0; i < w.n; i++)
-        nv[k++] = w.v[i];
-    for (int i = o->ind; i < argc; i++)
-        nv[k++] = argv[i];
+    for (int i = 0; i < o->ind; i++) nv[k++] = argv[i];
+    for (int i = 0; i < w.n; i++) nv[k++] = w.v[i];
+    for (int i = o->ind; i < argc; i++) nv[k++] = argv[i];
     nv[k] = NULL;
     *argcp = k;
     *argvp = nv;
@@ -250,13 +237,11 @@ done:
 
 static void debug(struct proc *p, bool on, const char *fmt, const char *arg)
 {
-    if (!on)
-        return;
+    if (!on) return;
     struct sbuf sb;
     sbuf_init(&sb, p);
     sbuf_printf(&sb, fmt, arg);
-    if (sb.s)
-        io_write_all(p, 2, sb.s, sb.len);
+    if (sb.s) io_write_all(p, 2, sb.s, sb.len);
     sbuf_free(&sb);
 }
 
@@ -266,8 +251,7 @@ int cmd_env(struct proc *p, int argc, char **argv)
     const char *newdir = NULL;
     const char **unset = p_calloc(p, (size_t)argc + 1, sizeof *unset);
     int nunset = 0;
-    if (!unset)
-        return EXIT_CANCELED;
+    if (!unset) return EXIT_CANCELED;
     struct opt_state o;
     opt_init(&o, p, &spec, argc, argv);
     for (int c; (c = opt_next(&o)) != OPT_END;) {
@@ -276,8 +260,7 @@ int cmd_env(struct proc *p, int argc, char **argv)
         case 'u': {
             if (nunset >= argc) {
                 const char **nu = p_realloc(p, unset, (size_t)(nunset * 2 + 2) * sizeof *nu);
-                if (!nu)
-                    return EXIT_CANCELED;
+                if (!nu) return EXIT_CANCELED;
                 unset = nu;
             }
             unset[nunset++] = o.arg;
@@ -288,18 +271,21 @@ int cmd_env(struct proc *p, int argc, char **argv)
         case 'C': newdir = o.arg; break;
         case 'S': {
             int r = split_string(p, &o, o.arg, &argc, &argv);
-            if (r)
-                return opt_usage_error(&o, NULL), r;
+            if (r) return opt_usage_error(&o, NULL), r;
             break;
         }
         case DEFAULT_SIGNAL:
         case IGNORE_SIGNAL:
-            if (signal_option(p, &o, o.arg, c == IGNORE_SIGNAL) < 0)
-                return EXIT_CANCELED;
+            if (signal_option(p, &o, o.arg, c == IGNORE_SIGNAL) < 0) return EXIT_CANCELED;
             break;
         case BLOCK_SIGNAL: break;
         case LIST_SIGNALS: list = true; break;
-        case ' ': case '\t': case '\n': case '\v': case '\f': case '\r':
+        case ' ':
+        case '\t':
+        case '\n':
+        case '\v':
+        case '\f':
+        case '\r':
             cmd_error(p, "invalid option -- '%c'", c);
             cmd_error(p, "use -[v]S to pass options in shebang lines");
             return opt_usage_error(&o, NULL);
@@ -314,7 +300,8 @@ int cmd_env(struct proc *p, int argc, char **argv)
         debug(p, dbg, "cleaning environ\n", NULL);
         while (p->env && p->env[0]) {
             char *name = p_strndup(p, p->env[0], strcspn(p->env[0], "="));
-            if (!name || proc_setenv(p, name, NULL) < 0 || (p->env[0] && !strncmp(p->env[0], "=", 1)))
+            if (!name || proc_setenv(p, name, NULL) < 0 ||
+                (p->env[0] && !strncmp(p->env[0], "=", 1)))
                 break;
         }
     } else {
@@ -361,8 +348,7 @@ int cmd_env(struct proc *p, int argc, char **argv)
                 struct sbuf sb;
                 sbuf_init(&sb, p);
                 sbuf_printf(&sb, "%-10s (%2d): IGNORE\n", signames[i].name, signames[i].num);
-                if (sb.s)
-                    io_write_all(p, 2, sb.s, sb.len);
+                if (sb.s) io_write_all(p, 2, sb.s, sb.len);
                 sbuf_free(&sb);
             }
     }
@@ -380,8 +366,7 @@ int cmd_env(struct proc *p, int argc, char **argv)
             struct sbuf sb;
             sbuf_init(&sb, p);
             sbuf_printf(&sb, "   arg[%d]= %s\n", i - o.ind, cmd_quote(p, argv[i]));
-            if (sb.s)
-                io_write_all(p, 2, sb.s, sb.len);
+            if (sb.s) io_write_all(p, 2, sb.s, sb.len);
             sbuf_free(&sb);
         }
     }
@@ -395,13 +380,11 @@ int cmd_env(struct proc *p, int argc, char **argv)
         } else {
             pid = child->pid;
             r = sys_exec(child, path, argv + o.ind, false);
-            if (r < 0)
-                proc_discard(child);
+            if (r < 0) proc_discard(child);
         }
     }
     if (r < 0) {
-        if (r == -ENOEXEC)
-            r = -EACCES;
+        if (r == -ENOEXEC) r = -EACCES;
         cmd_errno(p, r, "%s", cmd_quote(p, argv[o.ind]));
         if (r == -ENOENT && strpbrk(argv[o.ind], " \t\n\v\f\r"))
             cmd_error(p, "use -[v]S to pass options in shebang lines");
@@ -409,9 +392,7 @@ int cmd_env(struct proc *p, int argc, char **argv)
     }
     int status = 0;
     r = sys_waitpid(p, pid, &status, 0);
-    if (r < 0)
-        return 1;
-    if (WIFSIGNALED(status))
-        return 128 + WTERMSIG(status);
+    if (r < 0) return 1;
+    if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
     return WEXITSTATUS(status);
 }

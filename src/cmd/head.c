@@ -36,11 +36,13 @@ static const char head_help[] =
     "Full documentation <https://www.gnu.org/software/coreutils/head>\n"
     "or available locally via: info '(coreutils) head invocation'\n";
 
-static const struct opt_long longs[] = {
-    {"bytes", OPT_ARG, 'c'},   {"lines", OPT_ARG, 'n'},
-    {"quiet", OPT_NOARG, 'q'}, {"silent", OPT_NOARG, 'q'},
-    {"verbose", OPT_NOARG, 'v'}, {"zero-terminated", OPT_NOARG, 'z'},
-    {0}};
+static const struct opt_long longs[] = {{"bytes", OPT_ARG, 'c'},
+                                        {"lines", OPT_ARG, 'n'},
+                                        {"quiet", OPT_NOARG, 'q'},
+                                        {"silent", OPT_NOARG, 'q'},
+                                        {"verbose", OPT_NOARG, 'v'},
+                                        {"zero-terminated", OPT_NOARG, 'z'},
+                                        {0}};
 static const struct opt_spec spec = {.name = "head",
                                      .shorts = "c:n:qvz0123456789",
                                      .longs = longs,
@@ -60,8 +62,7 @@ struct head {
 
 static int read_err(struct head *h, const char *name, ssize_t r)
 {
-    if (r != -EINTR)
-        cmd_errno(h->p, (int)r, "error reading %s", cmd_quoteaf(h->p, name));
+    if (r != -EINTR) cmd_errno(h->p, (int)r, "error reading %s", cmd_quoteaf(h->p, name));
     return -1;
 }
 
@@ -72,13 +73,10 @@ static int head_bytes(struct head *h, int fd, const char *name)
     while (left > 0) {
         size_t want = left < IO_BUFSIZE ? (size_t)left : IO_BUFSIZE;
         ssize_t r = sys_read(h->p, fd, h->buf, want);
-        if (r < 0)
-            return read_err(h, name, r);
-        if (r == 0)
-            break;
+        if (r < 0) return read_err(h, name, r);
+        if (r == 0) break;
         obuf_write(&h->out, h->buf, (size_t)r);
-        if (obuf_failed(&h->out))
-            return -1;
+        if (obuf_failed(&h->out)) return -1;
         left -= (uintmax_t)r;
     }
     return 0;
@@ -90,10 +88,8 @@ static int head_lines(struct head *h, int fd, const char *name)
     uintmax_t left = h->n;
     while (left > 0) {
         ssize_t r = sys_read(h->p, fd, h->buf, IO_BUFSIZE);
-        if (r < 0)
-            return read_err(h, name, r);
-        if (r == 0)
-            break;
+        if (r < 0) return read_err(h, name, r);
+        if (r == 0) break;
         size_t used = 0;
         while (used < (size_t)r && left > 0) {
             char *nl = memchr(h->buf + used, h->delim, (size_t)r - used);
@@ -105,10 +101,8 @@ static int head_lines(struct head *h, int fd, const char *name)
             left--;
         }
         obuf_write(&h->out, h->buf, used);
-        if (obuf_failed(&h->out))
-            return -1;
-        if (used < (size_t)r)
-            sys_lseek(h->p, fd, (off_t)used - r, SEEK_CUR);
+        if (obuf_failed(&h->out)) return -1;
+        if (used < (size_t)r) sys_lseek(h->p, fd, (off_t)used - r, SEEK_CUR);
     }
     return 0;
 }
@@ -136,8 +130,7 @@ static int head_elide(struct head *h, int fd, const char *name)
                 }
                 if (len + (size_t)r > cap) {
                     size_t ncap = cap ? cap : IO_BUFSIZE;
-                    while (ncap < len + (size_t)r)
-                        ncap *= 2;
+                    while (ncap < len + (size_t)r) ncap *= 2;
                     char *nw = p_realloc(p, win, ncap);
                     if (!nw) {
                         cmd_errno(p, -ENOMEM, "memory exhausted");
@@ -159,12 +152,10 @@ static int head_elide(struct head *h, int fd, const char *name)
         /* Output what can no longer be among the last n units. */
         size_t out = 0;
         if (!h->lines) {
-            if (len > h->n)
-                out = len - (size_t)h->n;
+            if (len > h->n) out = len - (size_t)h->n;
         } else {
             uintmax_t units = nls;
-            if (eof && len > 0 && win[start + len - 1] != h->delim)
-                units++;
+            if (eof && len > 0 && win[start + len - 1] != h->delim) units++;
             while (units > h->n) {
                 char *nl = memchr(win + start + out, h->delim, len - out);
                 if (!nl) {
@@ -209,8 +200,7 @@ static int head_file(struct head *h, const char *name, bool header, bool *first)
                      : (h->n = UINTMAX_MAX, head_bytes(h, fd, shown));
     else
         r = h->lines ? head_lines(h, fd, shown) : head_bytes(h, fd, shown);
-    if (!is_stdin)
-        sys_close(h->p, fd);
+    if (!is_stdin) sys_close(h->p, fd);
     return r;
 }
 
@@ -228,19 +218,25 @@ int cmd_head(struct proc *p, int argc, char **argv)
         char mult = 0;
         for (char *t = a + digits; *t; t++) {
             switch (*t) {
-            case 'c': h.lines = false; mult = 0; break;
-            case 'b': case 'k': case 'm': h.lines = false; mult = *t; break;
+            case 'c':
+                h.lines = false;
+                mult = 0;
+                break;
+            case 'b':
+            case 'k':
+            case 'm':
+                h.lines = false;
+                mult = *t;
+                break;
             case 'l': h.lines = true; break;
             case 'q': header_mode = NEVER; break;
             case 'v': header_mode = ALWAYS; break;
             case 'z': h.delim = '\0'; break;
-            default:
-                return opt_usage_error(&o, "invalid trailing option -- %c", *t);
+            default: return opt_usage_error(&o, "invalid trailing option -- %c", *t);
             }
         }
         char num[64];
-        if (digits > sizeof num - 2)
-            digits = sizeof num - 2;
+        if (digits > sizeof num - 2) digits = sizeof num - 2;
         memcpy(num, a, digits);
         num[digits] = mult;
         num[digits + (mult != 0)] = '\0';
@@ -286,8 +282,7 @@ int cmd_head(struct proc *p, int argc, char **argv)
     int status = 0;
     bool first = true;
     for (int i = 0; i < nfiles && !obuf_failed(&h.out); i++) {
-        if (head_file(&h, files[i], header, &first) < 0)
-            status = 1;
+        if (head_file(&h, files[i], header, &first) < 0) status = 1;
         obuf_flush(&h.out);
     }
     p_free(p, h.buf);

@@ -34,8 +34,7 @@ int cmd_printenv(struct proc *p, int argc, char **argv)
     struct opt_state o;
     opt_init(&o, p, &spec, argc, argv);
     for (int c; (c = opt_next(&o)) != OPT_END;) {
-        if (c == OPT_EXIT)
-            return o.status;
+        if (c == OPT_EXIT) return o.status;
         if (c == '0')
             end = '\0';
         else
@@ -52,8 +51,7 @@ int cmd_printenv(struct proc *p, int argc, char **argv)
     } else {
         int matched = 0;
         for (int i = o.ind; i < argc; i++) {
-            if (strchr(argv[i], '='))
-                continue;
+            if (strchr(argv[i], '=')) continue;
             size_t n = strlen(argv[i]);
             for (char **e = p->env; e && *e; e++) {
                 if (strncmp(*e, argv[i], n) == 0 && (*e)[n] == '=') {

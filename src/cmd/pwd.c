@@ -29,8 +29,7 @@ static const struct opt_spec spec = {
 
 static bool logical_ok(struct proc *p, const char *wd)
 {
-    if (!wd || wd[0] != '/')
-        return false;
+    if (!wd || wd[0] != '/') return false;
     for (const char *s = wd; (s = strstr(s, "/.")); s++)
         if (s[2] == '\0' || s[2] == '/' || (s[2] == '.' && (s[3] == '\0' || s[3] == '/')))
             return false;
@@ -45,12 +44,10 @@ int cmd_pwd(struct proc *p, int argc, char **argv)
     struct opt_state o;
     opt_init(&o, p, &spec, argc, argv);
     for (int c; (c = opt_next(&o)) != OPT_END;) {
-        if (c == OPT_EXIT)
-            return o.status;
+        if (c == OPT_EXIT) return o.status;
         logical = c == 'L';
     }
-    if (o.ind < argc)
-        cmd_error(p, "ignoring non-option arguments");
+    if (o.ind < argc) cmd_error(p, "ignoring non-option arguments");
     struct obuf out;
     obuf_init(&out, p, 1);
     const char *wd = proc_getenv(p, "PWD");

@@ -39,10 +39,8 @@ static const char seq_help[] =
     "Full documentation <https://www.gnu.org/software/coreutils/seq>\n"
     "or available locally via: info '(coreutils) seq invocation'\n";
 
-static const struct opt_long longs[] = {{"equal-width", OPT_NOARG, 'w'},
-                                        {"format", OPT_ARG, 'f'},
-                                        {"separator", OPT_ARG, 's'},
-                                        {0}};
+static const struct opt_long longs[] = {
+    {"equal-width", OPT_NOARG, 'w'}, {"format", OPT_ARG, 'f'}, {"separator", OPT_ARG, 's'}, {0}};
 static const struct opt_spec spec = {.name = "seq",
                                      .shorts = "+f:s:w",
                                      .longs = longs,
@@ -51,7 +49,7 @@ static const struct opt_spec spec = {.name = "seq",
 
 struct operand {
     long double value;
-    size_t width; /* printed width if printed like the input */
+    size_t width;  /* printed width if printed like the input */
     int precision; /* digits after the point, INT_MAX if not fixed-point */
 };
 
@@ -60,8 +58,7 @@ static bool parse_ld(const char *s, long double *v)
     char *end;
     errno = 0;
     *v = strtold(s, &end);
-    if (end == s || *end)
-        return false;
+    if (end == s || *end) return false;
     return !(errno == ERANGE && isinf(*v));
 }
 
@@ -77,44 +74,37 @@ static int scan_arg(struct opt_state *o, const char *arg, struct operand *r)
         cmd_error(p, "invalid %s argument: %s", cmd_quote(p, "not-a-number"), cmd_quote(p, arg));
         return opt_usage_error(o, NULL);
     }
-    while (isspace((unsigned char)*arg) || *arg == '+')
-        arg++;
+    while (isspace((unsigned char)*arg) || *arg == '+') arg++;
     r->width = 0;
     r->precision = INT_MAX;
     const char *dp = strchr(arg, '.');
-    if (!dp && !strchr(arg, 'p'))
-        r->precision = 0;
+    if (!dp && !strchr(arg, 'p')) r->precision = 0;
     if (!arg[strcspn(arg, "xX")] && isfinite(r->value)) {
         size_t fraction_len = 0;
         r->width = strlen(arg);
         if (dp) {
             fraction_len = strcspn(dp + 1, "eE");
-            if (fraction_len <= INT_MAX)
-                r->precision = (int)fraction_len;
-            r->width += fraction_len == 0 ? (size_t)-1
-                                          : (dp == arg || !isdigit((unsigned char)dp[-1]));
+            if (fraction_len <= INT_MAX) r->precision = (int)fraction_len;
+            r->width +=
+                fraction_len == 0 ? (size_t)-1 : (dp == arg || !isdigit((unsigned char)dp[-1]));
         }
         const char *e = strchr(arg, 'e');
-        if (!e)
-            e = strchr(arg, 'E');
+        if (!e) e = strchr(arg, 'E');
         if (e) {
             long exponent = strtol(e + 1, NULL, 10);
-            if (exponent < -LONG_MAX)
-                exponent = -LONG_MAX;
-            r->precision += exponent < 0 ? -exponent
-                                         : -(r->precision < exponent ? r->precision : exponent);
+            if (exponent < -LONG_MAX) exponent = -LONG_MAX;
+            r->precision +=
+                exponent < 0 ? -exponent : -(r->precision < exponent ? r->precision : exponent);
             r->width -= strlen(arg) - (size_t)(e - arg);
             if (exponent < 0) {
                 if (dp) {
-                    if (e == dp + 1)
-                        r->width++;
+                    if (e == dp + 1) r->width++;
                 } else {
                     r->width++;
                 }
                 exponent = -exponent;
             } else {
-                if (dp && r->precision == 0 && fraction_len)
-                    r->width--;
+                if (dp && r->precision == 0 && fraction_len) r->width--;
                 exponent -= (long)fraction_len < exponent ? (long)fraction_len : exponent;
             }
             r->width += (size_t)exponent;
@@ -160,13 +150,11 @@ static int long_double_format(struct opt_state *o, const char *fmt, char **out, 
             cmd_error(p, "format %s has too many %% directives", cmd_quote(p, fmt));
             return 1;
         }
-        if (!fmt[i])
-            break;
+        if (!fmt[i]) break;
         suf++;
     }
     char *ld = p_malloc(p, strlen(fmt) + 2);
-    if (!ld)
-        return 1;
+    if (!ld) return 1;
     memcpy(ld, fmt, lmod);
     ld[lmod] = 'L';
     strcpy(ld + lmod + 1, fmt + lmod + has_L);
@@ -192,16 +180,14 @@ static void print_numbers(struct proc *p, struct obuf *out, const char *fmt, siz
                           long double last)
 {
     bool out_of_range = step < 0 ? first < last : last < first;
-    if (out_of_range)
-        return;
+    if (out_of_range) return;
     long double x = first;
     for (long double i = 1;; i++) {
         long double x0 = x;
         char *s = fmt_ld(p, fmt, x);
         obuf_puts(out, s);
         p_free(p, s);
-        if (obuf_failed(out) || out_of_range)
-            break;
+        if (obuf_failed(out) || out_of_range) break;
         x = first + i * step;
         out_of_range = step < 0 ? x < last : last < x;
         if (out_of_range) {
@@ -219,8 +205,7 @@ static void print_numbers(struct proc *p, struct obuf *out, const char *fmt, siz
                 p_free(p, x0s);
             }
             p_free(p, xs);
-            if (!extra)
-                break;
+            if (!extra) break;
         }
         obuf_puts(out, sep);
     }
@@ -235,35 +220,30 @@ static bool all_digits(const char *s)
 /* Decimal strings: a <= b compare after trimming zeros. */
 static int cmp_dec(const char *a, size_t al, const char *b, size_t bl)
 {
-    if (al != bl)
-        return al < bl ? -1 : 1;
+    if (al != bl) return al < bl ? -1 : 1;
     return memcmp(a, b, al);
 }
 
 static const char *trim_zeros(const char *s)
 {
     const char *t = s;
-    while (*s == '0')
-        s++;
-    if (!*s && s != t)
-        s--;
+    while (*s == '0') s++;
+    if (!*s && s != t) s--;
     return s;
 }
 
 /* Integers a..b (b may be "inf") by step, exactly; false if b < a. */
-static bool seq_fast(struct proc *p, struct obuf *out, const char *a, const char *b,
-                     uintmax_t step, char sep)
+static bool seq_fast(struct proc *p, struct obuf *out, const char *a, const char *b, uintmax_t step,
+                     char sep)
 {
     bool inf = strcmp(b, "inf") == 0;
     a = trim_zeros(a);
     b = trim_zeros(b);
     size_t al = strlen(a), bl = inf ? 0 : strlen(b);
-    if (!inf && cmp_dec(a, al, b, bl) > 0)
-        return false;
+    if (!inf && cmp_dec(a, al, b, bl) > 0) return false;
     size_t cap = (al > bl ? al : bl) + 32;
     char *num = p_malloc(p, cap);
-    if (!num)
-        return true;
+    if (!num) return true;
     /* the number is right-aligned in num: num[cap - len .. cap) */
     size_t len = al;
     memcpy(num + cap - len, a, al);
@@ -276,8 +256,7 @@ static bool seq_fast(struct proc *p, struct obuf *out, const char *a, const char
                     if (len == cap) {
                         size_t ncap = cap * 2;
                         char *nn = p_malloc(p, ncap);
-                        if (!nn)
-                            goto end;
+                        if (!nn) goto end;
                         memcpy(nn + ncap - len, num + cap - len, len);
                         p_free(p, num);
                         num = nn;
@@ -296,12 +275,10 @@ static bool seq_fast(struct proc *p, struct obuf *out, const char *a, const char
                 num[i] = '0';
             }
         }
-        if (!inf && cmp_dec(num + cap - len, len, b, bl) > 0)
-            break;
+        if (!inf && cmp_dec(num + cap - len, len, b, bl) > 0) break;
         obuf_putc(out, sep);
         obuf_write(out, num + cap - len, len);
-        if (obuf_failed(out))
-            break;
+        if (obuf_failed(out)) break;
     }
 end:
     obuf_putc(out, '\n');
@@ -321,8 +298,7 @@ int cmd_seq(struct proc *p, int argc, char **argv)
             (argv[o.ind][1] == '.' || isdigit((unsigned char)argv[o.ind][1])))
             break;
         int c = opt_next(&o);
-        if (c == OPT_END)
-            break;
+        if (c == OPT_END) break;
         switch (c) {
         case 'f': format = o.arg; break;
         case 's': sep = o.arg; break;
@@ -332,16 +308,13 @@ int cmd_seq(struct proc *p, int argc, char **argv)
         }
     }
     int nargs = argc - o.ind;
-    if (nargs < 1)
-        return opt_usage_error(&o, "missing operand");
-    if (nargs > 3)
-        return opt_usage_error(&o, "extra operand %s", cmd_quote(p, argv[o.ind + 3]));
+    if (nargs < 1) return opt_usage_error(&o, "missing operand");
+    if (nargs > 3) return opt_usage_error(&o, "extra operand %s", cmd_quote(p, argv[o.ind + 3]));
     char *ldfmt = NULL;
     size_t prefix = 0, suffix = 0;
     if (format) {
         int r = long_double_format(&o, format, &ldfmt, &prefix, &suffix);
-        if (r)
-            return r;
+        if (r) return r;
     }
     if (format && equal_width) {
         cmd_error(p, "format string may not be specified when printing equal width strings");
@@ -359,26 +332,22 @@ int cmd_seq(struct proc *p, int argc, char **argv)
     if (all_digits(a[0]) && (nargs == 1 || all_digits(a[1])) &&
         (nargs < 3 || (fast_step_ok && all_digits(a[2]))) && !equal_width && !format &&
         strlen(sep) == 1) {
-        if (seq_fast(p, &out, nargs == 1 ? "1" : a[0], a[nargs - 1], (uintmax_t)step.value,
-                     sep[0]))
+        if (seq_fast(p, &out, nargs == 1 ? "1" : a[0], a[nargs - 1], (uintmax_t)step.value, sep[0]))
             return cmd_close_stdout(p, &out, 0);
     }
     step.value = 1;
     int i = 0, r;
-    if ((r = scan_arg(&o, a[i++], &last)))
-        return r;
+    if ((r = scan_arg(&o, a[i++], &last))) return r;
     if (i < nargs) {
         first = last;
-        if ((r = scan_arg(&o, a[i++], &last)))
-            return r;
+        if ((r = scan_arg(&o, a[i++], &last))) return r;
         if (i < nargs) {
             step = last;
             if (step.value == 0) {
                 cmd_error(p, "invalid Zero increment value: %s", cmd_quote(p, a[i - 1]));
                 return opt_usage_error(&o, NULL);
             }
-            if ((r = scan_arg(&o, a[i++], &last)))
-                return r;
+            if ((r = scan_arg(&o, a[i++], &last))) return r;
         }
     }
     if (first.precision == 0 && step.precision == 0 && last.precision == 0 &&
@@ -402,12 +371,9 @@ int cmd_seq(struct proc *p, int argc, char **argv)
             if (equal_width) {
                 size_t fw = first.width + (size_t)(prec - first.precision);
                 size_t lw = last.width + (size_t)(prec - last.precision);
-                if (last.precision && prec == 0)
-                    lw--;
-                if (last.precision == 0 && prec)
-                    lw++;
-                if (first.precision == 0 && prec)
-                    fw++;
+                if (last.precision && prec == 0) lw--;
+                if (last.precision == 0 && prec) lw++;
+                if (first.precision == 0 && prec) fw++;
                 size_t w = fw > lw ? fw : lw;
                 if (w <= INT_MAX) {
                     snprintf(dfmt, sizeof dfmt, "%%0%d.%dLf", (int)w, prec);

@@ -29,10 +29,8 @@ int cmd_sleep(struct proc *p, int argc, char **argv)
     struct opt_state o;
     opt_init(&o, p, &spec, argc, argv);
     for (int c; (c = opt_next(&o)) != OPT_END;)
-        if (c == OPT_EXIT)
-            return o.status;
-    if (o.ind >= argc)
-        return opt_usage_error(&o, "missing operand");
+        if (c == OPT_EXIT) return o.status;
+    if (o.ind >= argc) return opt_usage_error(&o, "missing operand");
     double total = 0;
     bool ok = true;
     for (int i = o.ind; i < argc; i++) {
@@ -59,8 +57,7 @@ int cmd_sleep(struct proc *p, int argc, char **argv)
         }
         total += s * mult;
     }
-    if (!ok)
-        return opt_usage_error(&o, NULL);
+    if (!ok) return opt_usage_error(&o, NULL);
     struct timespec ts;
     if (total >= 1e15) {
         ts.tv_sec = (time_t)1e15;

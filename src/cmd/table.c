@@ -31,8 +31,7 @@ const struct cmd_entry *cmd_find(const char *name)
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
         int c = strcmp(name, cmd_table[mid].name);
-        if (c == 0)
-            return &cmd_table[mid];
+        if (c == 0) return &cmd_table[mid];
         if (c < 0)
             hi = mid;
         else

@@ -58,8 +58,7 @@ int cmd_tee(struct proc *p, int argc, char **argv)
         case 'p':
             if (o.arg) {
                 int m = opt_argmatch(&o, "--output-error", o.arg, modes);
-                if (m < 0)
-                    return o.status;
+                if (m < 0) return o.status;
                 mode = OE_WARN + m;
             } else {
                 mode = OE_WARN_NOPIPE;
@@ -68,10 +67,8 @@ int cmd_tee(struct proc *p, int argc, char **argv)
         case OPT_EXIT: return o.status;
         }
     }
-    if (ignore_int)
-        cmd_ignore_signal(p, SIGINT);
-    if (mode != OE_SIGPIPE)
-        cmd_ignore_signal(p, SIGPIPE);
+    if (ignore_int) cmd_ignore_signal(p, SIGINT);
+    if (mode != OE_SIGPIPE) cmd_ignore_signal(p, SIGPIPE);
 
     int nfiles = argc - o.ind;
     int *fds = p_calloc(p, (size_t)nfiles + 1, sizeof *fds);
@@ -99,31 +96,24 @@ int cmd_tee(struct proc *p, int argc, char **argv)
     }
     while (outputs > 0) {
         ssize_t n = sys_read(p, 0, buf, IO_BUFSIZE);
-        if (n == 0)
-            break;
+        if (n == 0) break;
         if (n < 0) {
-            if (n != -EINTR || p->killed)
-                cmd_errno(p, (int)n, "read error");
+            if (n != -EINTR || p->killed) cmd_errno(p, (int)n, "read error");
             ok = false;
             break;
         }
         for (int i = 0; i <= nfiles; i++) {
-            if (fds[i] < 0)
-                continue;
+            if (fds[i] < 0) continue;
             int r = io_write_all(p, fds[i], buf, (size_t)n);
-            if (r == 0)
-                continue;
-            if (p->killed)
-                return 1;
+            if (r == 0) continue;
+            if (p->killed) return 1;
             bool fail = r != -EPIPE || mode == OE_EXIT || mode == OE_WARN;
             if (fail) {
                 cmd_file_error(p, names[i], r);
-                if (mode == OE_EXIT || mode == OE_EXIT_NOPIPE)
-                    return 1;
+                if (mode == OE_EXIT || mode == OE_EXIT_NOPIPE) return 1;
                 ok = false;
             }
-            if (i > 0)
-                sys_close(p, fds[i]);
+            if (i > 0) sys_close(p, fds[i]);
             fds[i] = -1;
             outputs--;
         }

@@ -19,18 +19,15 @@ static const char true_help[] =
     "Full documentation <https://www.gnu.org/software/coreutils/true>\n"
     "or available locally via: info '(coreutils) true invocation'\n";
 
-static const struct opt_spec spec = {
-    .name = "true", .help = true_help, .authors = "Jim Meyering"};
+static const struct opt_spec spec = {.name = "true", .help = true_help, .authors = "Jim Meyering"};
 
 int cmd_true(struct proc *p, int argc, char **argv)
 {
     if (argc == 2) {
         struct opt_state o;
         opt_init(&o, p, &spec, argc, argv);
-        if (strcmp(argv[1], "--help") == 0)
-            return opt_help(&o);
-        if (strcmp(argv[1], "--version") == 0)
-            return opt_version(&o);
+        if (strcmp(argv[1], "--help") == 0) return opt_help(&o);
+        if (strcmp(argv[1], "--version") == 0) return opt_version(&o);
     }
     return 0;
 }

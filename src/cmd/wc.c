@@ -34,11 +34,13 @@ static const char wc_help[] =
     "or available locally via: info '(coreutils) wc invocation'\n";
 
 enum { FILES0_FROM = 256 };
-static const struct opt_long longs[] = {
-    {"bytes", OPT_NOARG, 'c'},           {"chars", OPT_NOARG, 'm'},
-    {"lines", OPT_NOARG, 'l'},           {"words", OPT_NOARG, 'w'},
-    {"files0-from", OPT_ARG, FILES0_FROM}, {"max-line-length", OPT_NOARG, 'L'},
-    {0}};
+static const struct opt_long longs[] = {{"bytes", OPT_NOARG, 'c'},
+                                        {"chars", OPT_NOARG, 'm'},
+                                        {"lines", OPT_NOARG, 'l'},
+                                        {"words", OPT_NOARG, 'w'},
+                                        {"files0-from", OPT_ARG, FILES0_FROM},
+                                        {"max-line-length", OPT_NOARG, 'L'},
+                                        {0}};
 static const struct opt_spec spec = {.name = "wc",
                                      .shorts = "clLmw",
                                      .longs = longs,
@@ -71,18 +73,15 @@ static bool wc_fd(struct wc *w, int fd, const char *name, struct counts *c)
     for (;;) {
         ssize_t n = sys_read(w->p, fd, base + 4, IO_BUFSIZE);
         if (n < 0) {
-            if (n != -EINTR)
-                cmd_file_error(w->p, name, (int)n);
+            if (n != -EINTR) cmd_file_error(w->p, name, (int)n);
             ok = false;
             break;
         }
-        if (n == 0)
-            break;
+        if (n == 0) break;
         c->bytes += (size_t)n;
         if (!slow) {
             const unsigned char *s = base + 4, *e = s + n;
-            for (; (s = memchr(s, '\n', (size_t)(e - s))); s++)
-                c->lines++;
+            for (; (s = memchr(s, '\n', (size_t)(e - s))); s++) c->lines++;
             continue;
         }
         const unsigned char *s = base + 4 - carry;
@@ -116,13 +115,10 @@ static bool wc_fd(struct wc *w, int fd, const char *name, struct counts *c)
                 /* fall through */
             case '\r':
             case '\f':
-                if (linepos > c->maxlen)
-                    c->maxlen = linepos;
+                if (linepos > c->maxlen) c->maxlen = linepos;
                 linepos = 0;
                 goto sep;
-            case '\t':
-                linepos += 8 - (linepos % 8);
-                goto sep;
+            case '\t': linepos += 8 - (linepos % 8); goto sep;
             case ' ':
                 linepos++;
                 /* fall through */
@@ -134,8 +130,7 @@ static bool wc_fd(struct wc *w, int fd, const char *name, struct counts *c)
             default:
                 if (cmd_iswprint(wc, w->utf8)) {
                     int width = cmd_wcwidth(wc, w->utf8);
-                    if (width > 0)
-                        linepos += (uintmax_t)width;
+                    if (width > 0) linepos += (uintmax_t)width;
                     if (cmd_iswspace(wc, w->utf8) ||
                         (w->nbsp_sep &&
                          (wc == 0xa0 || wc == 0x2007 || wc == 0x202f || wc == 0x2060)))
@@ -146,8 +141,7 @@ static bool wc_fd(struct wc *w, int fd, const char *name, struct counts *c)
             }
         }
     }
-    if (linepos > c->maxlen)
-        c->maxlen = linepos;
+    if (linepos > c->maxlen) c->maxlen = linepos;
     c->words += in_word;
     return ok;
 }
@@ -158,8 +152,7 @@ static void put_counts(struct wc *w, const struct counts *c, const char *name)
     uintmax_t vals[5] = {c->lines, c->words, c->chars, c->bytes, c->maxlen};
     bool on[5] = {w->lines, w->words, w->chars, w->bytes, w->maxlen};
     for (int i = 0; i < 5; i++) {
-        if (!on[i])
-            continue;
+        if (!on[i]) continue;
         obuf_printf(&w->out, "%s%*ju", sep, w->width, vals[i]);
         sep = " ";
     }
@@ -180,15 +173,13 @@ static bool wc_file(struct wc *w, const char *name, const char *shown)
     }
     struct counts c = {0};
     bool ok = wc_fd(w, fd, is_stdin && !name ? "standard input" : name, &c);
-    if (!is_stdin)
-        sys_close(w->p, fd);
+    if (!is_stdin) sys_close(w->p, fd);
     put_counts(w, &c, shown);
     w->total.lines += c.lines;
     w->total.words += c.words;
     w->total.chars += c.chars;
     w->total.bytes += c.bytes;
-    if (c.maxlen > w->total.maxlen)
-        w->total.maxlen = c.maxlen;
+    if (c.maxlen > w->total.maxlen) w->total.maxlen = c.maxlen;
     return ok;
 }
 
@@ -218,11 +209,9 @@ static char **read_names(struct wc *w, const char *f, int *count, bool *ok, bool
     cmd_close_input(w->p, fd);
     int n = 0;
     for (size_t i = 0; i < data.len; i++)
-        if (data.s[i] == '\0' || i + 1 == data.len)
-            n++;
+        if (data.s[i] == '\0' || i + 1 == data.len) n++;
     char **names = p_calloc(w->p, (size_t)n + 1, sizeof *names);
-    if (!names || data.oom)
-        return NULL;
+    if (!names || data.oom) return NULL;
     int k = 0;
     for (size_t i = 0; i < data.len;) {
         size_t l = strnlen(data.s + i, data.len - i);
@@ -250,8 +239,7 @@ int cmd_wc(struct proc *p, int argc, char **argv)
         case OPT_EXIT: return o.status;
         }
     }
-    if (!(w.bytes || w.chars || w.lines || w.words || w.maxlen))
-        w.lines = w.words = w.bytes = true;
+    if (!(w.bytes || w.chars || w.lines || w.words || w.maxlen)) w.lines = w.words = w.bytes = true;
     w.utf8 = cmd_utf8_locale(p);
     w.nbsp_sep = !proc_getenv(p, "POSIXLY_CORRECT");
     w.buf = p_malloc(p, IO_BUFSIZE + 4);
@@ -271,8 +259,7 @@ int cmd_wc(struct proc *p, int argc, char **argv)
             return opt_usage_error(&o, NULL);
         }
         files = read_names(&w, files0, &nfiles, &ok, &files0_regular);
-        if (!files)
-            return 1;
+        if (!files) return 1;
     } else if (o.ind < argc) {
         files = argv + o.ind;
         nfiles = argc - o.ind;
@@ -289,18 +276,15 @@ int cmd_wc(struct proc *p, int argc, char **argv)
         for (int i = 0; i < nfiles; i++) {
             struct stat st;
             int r = !files[i] || strcmp(files[i], "-") == 0 ? sys_fstat(p, 0, &st)
-                                                             : sys_stat(p, files[i], &st);
-            if (r < 0)
-                continue;
+                                                            : sys_stat(p, files[i], &st);
+            if (r < 0) continue;
             if (S_ISREG(st.st_mode))
                 regular += (uintmax_t)st.st_size;
             else
                 minw = 7;
         }
-        for (; regular >= 10; regular /= 10)
-            w.width++;
-        if (w.width < minw)
-            w.width = minw;
+        for (; regular >= 10; regular /= 10) w.width++;
+        if (w.width < minw) w.width = minw;
     }
     obuf_init(&w.out, p, 1);
     for (int i = 0; i < nfiles && !obuf_failed(&w.out); i++) {
@@ -317,12 +301,10 @@ int cmd_wc(struct proc *p, int argc, char **argv)
             ok = false;
             continue;
         }
-        if (!wc_file(&w, f, f))
-            ok = false;
+        if (!wc_file(&w, f, f)) ok = false;
         obuf_flush(&w.out);
     }
-    if (nfiles > 1)
-        put_counts(&w, &w.total, "total");
+    if (nfiles > 1) put_counts(&w, &w.total, "total");
     p_free(p, w.buf);
     return cmd_close_stdout(p, &w.out, ok ? 0 : 1);
 }

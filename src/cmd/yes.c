@@ -23,33 +23,26 @@ int cmd_yes(struct proc *p, int argc, char **argv)
     struct opt_state o;
     opt_init(&o, p, &spec, argc, argv);
     for (int c; (c = opt_next(&o)) != OPT_END;)
-        if (c == OPT_EXIT)
-            return o.status;
+        if (c == OPT_EXIT) return o.status;
     struct sbuf line;
     sbuf_init(&line, p);
-    if (o.ind >= argc)
-        sbuf_add(&line, "y", 1);
+    if (o.ind >= argc) sbuf_add(&line, "y", 1);
     for (int i = o.ind; i < argc; i++) {
-        if (i > o.ind)
-            sbuf_addc(&line, ' ');
+        if (i > o.ind) sbuf_addc(&line, ' ');
         sbuf_add(&line, argv[i], strlen(argv[i]));
     }
     sbuf_addc(&line, '\n');
-    if (line.oom)
-        return 1;
+    if (line.oom) return 1;
     /* Fill at least 64 KiB with whole copies of the line. */
     struct sbuf block;
     sbuf_init(&block, p);
-    do
-        sbuf_add(&block, line.s, line.len);
+    do sbuf_add(&block, line.s, line.len);
     while (block.len < 65536 && !block.oom);
-    if (block.oom)
-        return 1;
+    if (block.oom) return 1;
     for (;;) {
         int r = io_write_all(p, 1, block.s, block.len);
         if (r < 0) {
-            if (r != -EPIPE && r != -EINTR)
-                cmd_errno(p, r, "standard output");
+            if (r != -EPIPE && r != -EINTR) cmd_errno(p, r, "standard output");
             return 1;
         }
     }

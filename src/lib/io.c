@@ -15,12 +15,10 @@ int io_write_all(struct proc *p, int fd, const void *buf, size_t n)
     while (n > 0) {
         ssize_t w = sys_write(p, fd, s, n);
         if (w < 0) {
-            if (w == -EAGAIN)
-                continue;
+            if (w == -EAGAIN) continue;
             return (int)w;
         }
-        if (w == 0)
-            return -EIO;
+        if (w == 0) return -EIO;
         s += w;
         n -= (size_t)w;
     }
@@ -36,8 +34,7 @@ void obuf_init(struct obuf *o, struct proc *p, int fd)
 
 static bool obuf_alloc(struct obuf *o)
 {
-    if (o->buf)
-        return true;
+    if (o->buf) return true;
     o->buf = p_malloc(o->p, IO_BUFSIZE);
     if (!o->buf) {
         o->err = -ENOMEM;
@@ -51,8 +48,7 @@ int obuf_flush(struct obuf *o)
 {
     if (o->len && !o->err) {
         int r = io_write_all(o->p, o->fd, o->buf, o->len);
-        if (r < 0)
-            o->err = r;
+        if (r < 0) o->err = r;
     }
     o->len = 0;
     return o->err;
@@ -60,24 +56,19 @@ int obuf_flush(struct obuf *o)
 
 void obuf_write(struct obuf *o, const void *data, size_t n)
 {
-    if (o->err || n == 0)
-        return;
+    if (o->err || n == 0) return;
     if (o->len + n > o->cap) {
-        if (o->len && obuf_flush(o))
-            return;
+        if (o->len && obuf_flush(o)) return;
         if (n >= IO_BUFSIZE) {
             int r = io_write_all(o->p, o->fd, data, n);
-            if (r < 0)
-                o->err = r;
+            if (r < 0) o->err = r;
             return;
         }
-        if (!obuf_alloc(o))
-            return;
+        if (!obuf_alloc(o)) return;
     }
     memcpy(o->buf + o->len, data, n);
     o->len += n;
-    if (o->line && memchr(data, '\n', n))
-        obuf_flush(o);
+    if (o->line && memchr(data, '\n', n)) obuf_flush(o);
 }
 
 void obuf_putc(struct obuf *o, int c)
@@ -97,19 +88,16 @@ void obuf_puts(struct obuf *o, const char *s)
 
 void obuf_printf(struct obuf *o, const char *fmt, ...)
 {
-    if (o->err || !obuf_alloc(o))
-        return;
+    if (o->err || !obuf_alloc(o)) return;
     va_list ap;
     va_start(ap, fmt);
     int n = vsnprintf(o->buf + o->len, o->cap - o->len, fmt, ap);
     va_end(ap);
-    if (n < 0)
-        return;
+    if (n < 0) return;
     if ((size_t)n < o->cap - o->len) {
         size_t old = o->len;
         o->len += (size_t)n;
-        if (o->line && memchr(o->buf + old, '\n', (size_t)n))
-            obuf_flush(o);
+        if (o->line && memchr(o->buf + old, '\n', (size_t)n)) obuf_flush(o);
         return;
     }
     struct sbuf sb;
@@ -152,14 +140,11 @@ void ibuf_free(struct ibuf *in)
  * >0 bytes read, 0 at EOF, negative errno. */
 static ssize_t ibuf_fill(struct ibuf *in)
 {
-    if (in->eof)
-        return 0;
-    if (in->err)
-        return in->err;
+    if (in->eof) return 0;
+    if (in->err) return in->err;
     if (!in->buf) {
         in->buf = p_malloc(in->p, IO_BUFSIZE);
-        if (!in->buf)
-            return in->err = -ENOMEM;
+        if (!in->buf) return in->err = -ENOMEM;
         in->cap = IO_BUFSIZE;
     }
     if (in->start > 0 && (in->end == in->cap || in->start == in->end)) {
@@ -170,19 +155,15 @@ static ssize_t ibuf_fill(struct ibuf *in)
     if (in->end == in->cap) {
         size_t ncap = in->cap * 2;
         char *nb = p_realloc(in->p, in->buf, ncap);
-        if (!nb)
-            return in->err = -ENOMEM;
+        if (!nb) return in->err = -ENOMEM;
         in->buf = nb;
         in->cap = ncap;
     }
     ssize_t r;
-    do
-        r = sys_read(in->p, in->fd, in->buf + in->end, in->cap - in->end);
+    do r = sys_read(in->p, in->fd, in->buf + in->end, in->cap - in->end);
     while (r == -EAGAIN);
-    if (r < 0)
-        return in->err = (int)r;
-    if (r == 0)
-        in->eof = true;
+    if (r < 0) return in->err = (int)r;
+    if (r == 0) in->eof = true;
     in->end += (size_t)r;
     return r;
 }
@@ -200,8 +181,7 @@ ssize_t ibuf_getdelim(struct ibuf *in, int delim, char **rec)
         }
         size_t off = in->end - in->start; /* bytes already scanned */
         ssize_t r = ibuf_fill(in);
-        if (r < 0)
-            return r;
+        if (r < 0) return r;
         scanned = in->start + off;
         if (r == 0) {
             size_t len = in->end - in->start;
@@ -217,12 +197,10 @@ ssize_t ibuf_read(struct ibuf *in, size_t max, char **data)
     if (in->start == in->end) {
         in->start = in->end = 0;
         ssize_t r = ibuf_fill(in);
-        if (r <= 0)
-            return r;
+        if (r <= 0) return r;
     }
     size_t n = in->end - in->start;
-    if (n > max)
-        n = max;
+    if (n > max) n = max;
     *data = in->buf + in->start;
     in->start += n;
     return (ssize_t)n;
@@ -238,13 +216,10 @@ void sbuf_init(struct sbuf *sb, struct proc *p)
 
 static bool sbuf_reserve(struct sbuf *sb, size_t extra)
 {
-    if (sb->oom)
-        return false;
-    if (sb->len + extra + 1 <= sb->cap)
-        return true;
+    if (sb->oom) return false;
+    if (sb->len + extra + 1 <= sb->cap) return true;
     size_t ncap = sb->cap ? sb->cap : 64;
-    while (ncap < sb->len + extra + 1)
-        ncap *= 2;
+    while (ncap < sb->len + extra + 1) ncap *= 2;
     char *ns = p_realloc(sb->p, sb->s, ncap);
     if (!ns) {
         sb->oom = true;
@@ -257,8 +232,7 @@ static bool sbuf_reserve(struct sbuf *sb, size_t extra)
 
 void sbuf_add(struct sbuf *sb, const void *data, size_t n)
 {
-    if (!sbuf_reserve(sb, n))
-        return;
+    if (!sbuf_reserve(sb, n)) return;
     memcpy(sb->s + sb->len, data, n);
     sb->len += n;
     sb->s[sb->len] = '\0';
@@ -276,14 +250,12 @@ void sbuf_vprintf(struct sbuf *sb, const char *fmt, va_list ap)
     char tmp[256];
     int n = vsnprintf(tmp, sizeof tmp, fmt, ap2);
     va_end(ap2);
-    if (n < 0)
-        return;
+    if (n < 0) return;
     if ((size_t)n < sizeof tmp) {
         sbuf_add(sb, tmp, (size_t)n);
         return;
     }
-    if (!sbuf_reserve(sb, (size_t)n))
-        return;
+    if (!sbuf_reserve(sb, (size_t)n)) return;
     vsnprintf(sb->s + sb->len, (size_t)n + 1, fmt, ap);
     sb->len += (size_t)n;
 }
@@ -367,8 +339,7 @@ static int c_escape_letter(unsigned char c)
 
 static bool shell_needs_quotes(const unsigned char *s, size_t n)
 {
-    if (n == 0)
-        return true;
+    if (n == 0) return true;
     for (size_t i = 0; i < n;) {
         unsigned char c = s[i];
         if (shell_safe(c)) {
@@ -376,22 +347,19 @@ static bool shell_needs_quotes(const unsigned char *s, size_t n)
             continue;
         }
         if (c == '{' || c == '}') {
-            if (n == 1)
-                return true;
+            if (n == 1) return true;
             i++;
             continue;
         }
         if (c == '#' || c == '~') {
-            if (i == 0)
-                return true;
+            if (i == 0) return true;
             i++;
             continue;
         }
         if (c >= 0x80) {
             bool pr;
             size_t l = utf8_char(s + i, n - i, &pr);
-            if (!pr)
-                return true;
+            if (!pr) return true;
             i += l;
             continue;
         }
@@ -402,8 +370,8 @@ static bool shell_needs_quotes(const unsigned char *s, size_t n)
 
 static void octal(struct sbuf *sb, unsigned char c)
 {
-    char o[5] = {'\\', (char)('0' + (c >> 6)), (char)('0' + ((c >> 3) & 7)),
-                 (char)('0' + (c & 7)), 0};
+    char o[5] = {'\\', (char)('0' + (c >> 6)), (char)('0' + ((c >> 3) & 7)), (char)('0' + (c & 7)),
+                 0};
     sbuf_add(sb, o, 4);
 }
 
@@ -441,8 +409,7 @@ static void quote_shell(struct sbuf *sb, const unsigned char *s, size_t n, bool 
                     sbuf_add(sb, "'$'", 3);
                     pending = true;
                 }
-                for (size_t k = 0; k < l; k++)
-                    octal(sb, s[i + k]);
+                for (size_t k = 0; k < l; k++) octal(sb, s[i + k]);
                 compat = false;
             } else {
                 if (pending) {
@@ -450,8 +417,8 @@ static void quote_shell(struct sbuf *sb, const unsigned char *s, size_t n, bool 
                     pending = false;
                 }
                 sbuf_add(sb, s + i, l);
-                if (l == 1 && !shell_safe(c) && c != ' ' &&
-                    !((c == '#' || c == '~') && i == 0) && !((c == '{' || c == '}') && n == 1))
+                if (l == 1 && !shell_safe(c) && c != ' ' && !((c == '#' || c == '~') && i == 0) &&
+                    !((c == '{' || c == '}') && n == 1))
                     compat = false;
             }
             i += l;
@@ -485,11 +452,9 @@ static void quote_locale(struct sbuf *sb, const unsigned char *s, size_t n)
             bool pr;
             size_t l = utf8_char(s + i, n - i, &pr);
             if (!pr) {
-                for (size_t k = 0; k < l; k++)
-                    octal(sb, s[i + k]);
+                for (size_t k = 0; k < l; k++) octal(sb, s[i + k]);
             } else {
-                if (l == 3 && memcmp(s + i, rq, 3) == 0)
-                    sbuf_addc(sb, '\\');
+                if (l == 3 && memcmp(s + i, rq, 3) == 0) sbuf_addc(sb, '\\');
                 sbuf_add(sb, s + i, l);
             }
             i += l;

@@ -37,7 +37,10 @@ void obuf_putc(struct obuf *o, int c);
 void obuf_puts(struct obuf *o, const char *s);
 void obuf_printf(struct obuf *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int obuf_flush(struct obuf *o); /* 0 or the first error */
-static inline bool obuf_failed(const struct obuf *o) { return o->err != 0; }
+static inline bool obuf_failed(const struct obuf *o)
+{
+    return o->err != 0;
+}
 void obuf_free(struct obuf *o); /* flushes, then frees the buffer */
 
 /* Write all of buf to fd, retrying short writes: 0 or a negative errno. */

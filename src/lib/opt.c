@@ -43,8 +43,7 @@ static int err_status(const struct opt_state *st)
 static const char *shorts(const struct opt_state *st)
 {
     const char *s = st->spec->shorts ? st->spec->shorts : "";
-    while (*s == '+' || *s == '-' || *s == ':')
-        s++;
+    while (*s == '+' || *s == '-' || *s == ':') s++;
     return s;
 }
 
@@ -73,15 +72,14 @@ static void add_text(struct sbuf *sb, const char *fmt, const char *prog)
 
 static void emit(struct opt_state *st, int fd, struct sbuf *sb)
 {
-    if (sb->s && sb->len)
-        p_write_all(st->p, fd, sb->s, sb->len);
+    if (sb->s && sb->len) p_write_all(st->p, fd, sb->s, sb->len);
     sbuf_free(sb);
 }
 
 static void try_line(struct opt_state *st, struct sbuf *sb)
 {
-    add_text(sb, st->spec->try_text ? st->spec->try_text
-                                    : "Try '%s --help' for more information.\n",
+    add_text(sb,
+             st->spec->try_text ? st->spec->try_text : "Try '%s --help' for more information.\n",
              st->prog);
 }
 
@@ -89,8 +87,7 @@ int opt_help(struct opt_state *st)
 {
     struct sbuf sb;
     sbuf_init(&sb, st->p);
-    if (st->spec->help)
-        add_text(&sb, st->spec->help, st->prog);
+    if (st->spec->help) add_text(&sb, st->spec->help, st->prog);
     emit(st, 1, &sb);
     st->status = 0;
     return 0;
@@ -112,8 +109,7 @@ int opt_version(struct opt_state *st)
                     "This is free software: you are free to change and redistribute it.\n"
                     "There is NO WARRANTY, to the extent permitted by law.\n",
                     sp->name);
-        if (sp->authors)
-            sbuf_printf(&sb, "\nWritten by %s.\n", sp->authors);
+        if (sp->authors) sbuf_printf(&sb, "\nWritten by %s.\n", sp->authors);
     }
     emit(st, 1, &sb);
     st->status = 0;
@@ -183,10 +179,8 @@ static const struct opt_long *long_at(const struct opt_state *st, int i)
     int n = 0;
     if (st->spec->longs)
         for (; st->spec->longs[n].name; n++)
-            if (n == i)
-                return &st->spec->longs[n];
-    if (st->spec->flags & OPT_NO_HELP)
-        return NULL;
+            if (n == i) return &st->spec->longs[n];
+    if (st->spec->flags & OPT_NO_HELP) return NULL;
     i -= n;
     return i >= 0 && i < 2 ? &auto_longs[i] : NULL;
 }
@@ -224,8 +218,7 @@ static int parse_long(struct opt_state *st)
     if (!found) {
         for (int i = 0; i < nopts; i++) {
             const struct opt_long *lo = long_at(st, i);
-            if (strncmp(lo->name, name, namelen) != 0)
-                continue;
+            if (strncmp(lo->name, name, namelen) != 0) continue;
             if (!found) {
                 found = lo;
                 found_idx = i;
@@ -241,8 +234,7 @@ static int parse_long(struct opt_state *st)
         sbuf_printf(&sb, "%s: option '--%s' is ambiguous; possibilities:", st->prog, name);
         for (int i = 0; i < nopts; i++) {
             const struct opt_long *lo = long_at(st, i);
-            if (strncmp(lo->name, name, namelen) != 0)
-                continue;
+            if (strncmp(lo->name, name, namelen) != 0) continue;
             if (i == found_idx || found->has_arg != lo->has_arg || found->val != lo->val)
                 sbuf_printf(&sb, " '--%s'", lo->name);
         }
@@ -297,8 +289,7 @@ static int parse_short(struct opt_state *st)
     }
     if (t[1] == ':') {
         if (t[2] == ':') { /* optional: attached only */
-            if (*st->next)
-                st->arg = st->next;
+            if (*st->next) st->arg = st->next;
             st->ind++;
         } else if (*st->next) {
             st->arg = st->next;
@@ -325,14 +316,11 @@ static int parse_short(struct opt_state *st)
 int opt_next(struct opt_state *st)
 {
     st->arg = NULL;
-    if (st->next && *st->next)
-        return parse_short(st);
+    if (st->next && *st->next) return parse_short(st);
     st->next = NULL;
 
-    if (st->last_nonopt > st->ind)
-        st->last_nonopt = st->ind;
-    if (st->first_nonopt > st->ind)
-        st->first_nonopt = st->ind;
+    if (st->last_nonopt > st->ind) st->last_nonopt = st->ind;
+    if (st->first_nonopt > st->ind) st->first_nonopt = st->ind;
 
     char **argv = st->argv;
     int argc = st->argc;
@@ -342,8 +330,7 @@ int opt_next(struct opt_state *st)
             exchange(st);
         else if (st->last_nonopt != st->ind)
             st->first_nonopt = st->ind;
-        while (st->ind < argc && NONOPT(st->ind))
-            st->ind++;
+        while (st->ind < argc && NONOPT(st->ind)) st->ind++;
         st->last_nonopt = st->ind;
     }
     if (st->ind != argc && strcmp(argv[st->ind], "--") == 0) {
@@ -356,8 +343,7 @@ int opt_next(struct opt_state *st)
         st->ind = argc;
     }
     if (st->ind == argc) {
-        if (st->first_nonopt != st->last_nonopt)
-            st->ind = st->first_nonopt;
+        if (st->first_nonopt != st->last_nonopt) st->ind = st->first_nonopt;
         return OPT_END;
     }
     if (NONOPT(st->ind)) {
@@ -365,8 +351,7 @@ int opt_next(struct opt_state *st)
         return OPT_END;
     }
 #undef NONOPT
-    if (argv[st->ind][1] == '-')
-        return parse_long(st);
+    if (argv[st->ind][1] == '-') return parse_long(st);
     st->next = argv[st->ind] + 1;
     return parse_short(st);
 }
@@ -390,11 +375,9 @@ static enum opt_num_status mul(uintmax_t *x, unsigned base, int power)
 /* Parse the suffix at *p (gnulib xstrtol's rules) and scale *x by it. */
 static enum opt_num_status apply_suffix(char **p, uintmax_t *x, const char *valid)
 {
-    if (!valid || !**p)
-        return OPT_NUM_OK;
+    if (!valid || !**p) return OPT_NUM_OK;
     char *s = *p;
-    if (!strchr(valid, *s))
-        return OPT_NUM_BAD_SUFFIX;
+    if (!strchr(valid, *s)) return OPT_NUM_BAD_SUFFIX;
     unsigned base = 1024;
     int suffixes = 1;
     if (strchr(valid, '0')) {
@@ -411,11 +394,15 @@ static enum opt_num_status apply_suffix(char **p, uintmax_t *x, const char *vali
     case 'B': r = mul(x, 1024, 1); break;
     case 'c': r = OPT_NUM_OK; break;
     case 'E': r = mul(x, base, 6); break;
-    case 'G': case 'g': r = mul(x, base, 3); break;
-    case 'k': case 'K': r = mul(x, base, 1); break;
-    case 'M': case 'm': r = mul(x, base, 2); break;
+    case 'G':
+    case 'g': r = mul(x, base, 3); break;
+    case 'k':
+    case 'K': r = mul(x, base, 1); break;
+    case 'M':
+    case 'm': r = mul(x, base, 2); break;
     case 'P': r = mul(x, base, 5); break;
-    case 'T': case 't': r = mul(x, base, 4); break;
+    case 'T':
+    case 't': r = mul(x, base, 4); break;
     case 'w': r = mul(x, 2, 1); break;
     case 'Y': r = mul(x, base, 8); break;
     case 'Z': r = mul(x, base, 7); break;
@@ -430,11 +417,9 @@ enum opt_num_status opt_strtoumax(const char *s, char **end, int base, uintmax_t
 {
     char *e;
     const char *q = s;
-    while (*q == ' ' || (*q >= '\t' && *q <= '\r'))
-        q++;
+    while (*q == ' ' || (*q >= '\t' && *q <= '\r')) q++;
     if (*q == '-') {
-        if (end)
-            *end = (char *)s;
+        if (end) *end = (char *)s;
         return OPT_NUM_INVALID;
     }
     int saved = errno;
@@ -447,8 +432,7 @@ enum opt_num_status opt_strtoumax(const char *s, char **end, int base, uintmax_t
             x = 1;
         else {
             errno = saved;
-            if (end)
-                *end = e;
+            if (end) *end = e;
             return OPT_NUM_INVALID;
         }
     } else if (errno == ERANGE) {
@@ -458,19 +442,16 @@ enum opt_num_status opt_strtoumax(const char *s, char **end, int base, uintmax_t
     if (valid_suffixes && *e) {
         enum opt_num_status sr = apply_suffix(&e, &x, valid_suffixes);
         if (sr == OPT_NUM_BAD_SUFFIX) {
-            if (end)
-                *end = e;
+            if (end) *end = e;
             *val = x;
             return r | OPT_NUM_BAD_SUFFIX;
         }
         r |= sr;
-        if (*e)
-            r |= OPT_NUM_BAD_SUFFIX;
+        if (*e) r |= OPT_NUM_BAD_SUFFIX;
     } else if (!end && *e) {
         r |= OPT_NUM_BAD_SUFFIX;
     }
-    if (end)
-        *end = e;
+    if (end) *end = e;
     *val = x;
     return r;
 }
@@ -479,8 +460,7 @@ enum opt_num_status opt_strtoimax(const char *s, char **end, int base, intmax_t 
                                   const char *valid_suffixes)
 {
     const char *q = s;
-    while (*q == ' ' || (*q >= '\t' && *q <= '\r'))
-        q++;
+    while (*q == ' ' || (*q >= '\t' && *q <= '\r')) q++;
     bool neg = *q == '-';
     uintmax_t u;
     enum opt_num_status r;
@@ -492,12 +472,10 @@ enum opt_num_status opt_strtoimax(const char *s, char **end, int base, intmax_t 
         r = OPT_NUM_OK;
         if (e == s) {
             errno = saved;
-            if (end)
-                *end = e;
+            if (end) *end = e;
             return OPT_NUM_INVALID;
         }
-        if (errno == ERANGE)
-            r = OPT_NUM_OVERFLOW;
+        if (errno == ERANGE) r = OPT_NUM_OVERFLOW;
         errno = saved;
         u = x == INTMAX_MIN ? (uintmax_t)INTMAX_MAX + 1 : (uintmax_t)-x;
         if (valid_suffixes && *e) {
@@ -506,14 +484,12 @@ enum opt_num_status opt_strtoimax(const char *s, char **end, int base, intmax_t 
                 r |= OPT_NUM_BAD_SUFFIX;
             else {
                 r |= sr;
-                if (*e)
-                    r |= OPT_NUM_BAD_SUFFIX;
+                if (*e) r |= OPT_NUM_BAD_SUFFIX;
             }
         } else if (!end && *e) {
             r |= OPT_NUM_BAD_SUFFIX;
         }
-        if (end)
-            *end = e;
+        if (end) *end = e;
         if (u > (uintmax_t)INTMAX_MAX + 1) {
             *val = INTMAX_MIN;
             return r | OPT_NUM_OVERFLOW;
@@ -522,8 +498,7 @@ enum opt_num_status opt_strtoimax(const char *s, char **end, int base, intmax_t 
         return r;
     }
     r = opt_strtoumax(s, end, base, &u, valid_suffixes);
-    if (r == OPT_NUM_INVALID)
-        return r;
+    if (r == OPT_NUM_INVALID) return r;
     if (u > INTMAX_MAX) {
         *val = INTMAX_MAX;
         return r | OPT_NUM_OVERFLOW;
@@ -571,17 +546,14 @@ int opt_argmatch(struct opt_state *st, const char *option, const char *arg,
     int found = -1;
     bool ambiguous = false;
     for (int i = 0; names[i]; i++) {
-        if (strncmp(names[i], arg, alen) != 0)
-            continue;
-        if (strlen(names[i]) == alen)
-            return i;
+        if (strncmp(names[i], arg, alen) != 0) continue;
+        if (strlen(names[i]) == alen) return i;
         if (found < 0)
             found = i;
         else
             ambiguous = true;
     }
-    if (found >= 0 && !ambiguous)
-        return found;
+    if (found >= 0 && !ambiguous) return found;
     struct sbuf sb;
     sbuf_init(&sb, st->p);
     sbuf_printf(&sb, "%s: %s argument ", st->prog, ambiguous ? "ambiguous" : "invalid");

@@ -51,8 +51,8 @@ struct opt_long {
 enum { OPT_NO_HELP = 1 }; /* spec flags: no automatic --help/--version */
 
 struct opt_spec {
-    const char *name;   /* canonical name for --version ("cat"); messages use argv[0] */
-    const char *shorts; /* getopt string; leading '+': stop at the first operand */
+    const char *name;             /* canonical name for --version ("cat"); messages use argv[0] */
+    const char *shorts;           /* getopt string; leading '+': stop at the first operand */
     const struct opt_long *longs; /* may be NULL */
     /* --help text, printf-like: each "%s" is argv[0], "%%" a percent sign. */
     const char *help;
@@ -69,11 +69,11 @@ struct opt_spec {
 
 struct opt_state {
     /* results */
-    int ind;       /* after OPT_END: index of the first operand */
-    char *arg;     /* argument of the option just returned, or NULL */
-    int opt;       /* the option just returned or that failed (0: a long one) */
-    int long_index; /* index in spec->longs of a long option, else -1 */
-    int status;    /* after OPT_EXIT: the exit status */
+    int ind;          /* after OPT_END: index of the first operand */
+    char *arg;        /* argument of the option just returned, or NULL */
+    int opt;          /* the option just returned or that failed (0: a long one) */
+    int long_index;   /* index in spec->longs of a long option, else -1 */
+    int status;       /* after OPT_EXIT: the exit status */
     const char *prog; /* argv[0] */
     /* private */
     struct proc *p;

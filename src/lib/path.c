@@ -9,18 +9,14 @@
 
 int path_search(struct proc *p, const char *name, const char *path, char *out, size_t n)
 {
-    if (!*name)
-        return -ENOENT;
+    if (!*name) return -ENOENT;
     if (strchr(name, '/')) {
-        if (strlen(name) >= n)
-            return -ENAMETOOLONG;
+        if (strlen(name) >= n) return -ENAMETOOLONG;
         strcpy(out, name);
         return 0;
     }
-    if (!path)
-        path = proc_getenv(p, "PATH");
-    if (!path)
-        path = "/usr/local/bin:/usr/bin:/bin";
+    if (!path) path = proc_getenv(p, "PATH");
+    if (!path) path = "/usr/local/bin:/usr/bin:/bin";
     int err = -ENOENT;
     size_t nlen = strlen(name);
     for (const char *d = path;;) {
@@ -39,13 +35,11 @@ int path_search(struct proc *p, const char *name, const char *path, char *out, s
             }
             struct stat st;
             if (sys_stat(p, out, &st) == 0) {
-                if (S_ISREG(st.st_mode) && sys_access(p, out, X_OK) == 0)
-                    return 0;
+                if (S_ISREG(st.st_mode) && sys_access(p, out, X_OK) == 0) return 0;
                 err = -EACCES;
             }
         }
-        if (!*colon)
-            break;
+        if (!*colon) break;
         d = colon + 1;
     }
     return err;

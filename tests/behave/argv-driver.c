@@ -20,14 +20,12 @@
 static char *slurp(const char *path, size_t *len)
 {
     FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
+    if (!f) return NULL;
     size_t cap = 4096, n = 0;
     char *buf = malloc(cap);
     for (size_t r; buf && (r = fread(buf + n, 1, cap - n, f)) > 0;) {
         n += r;
-        if (n == cap)
-            buf = realloc(buf, cap *= 2);
+        if (n == cap) buf = realloc(buf, cap *= 2);
     }
     fclose(f);
     *len = n;
@@ -37,24 +35,19 @@ static char *slurp(const char *path, size_t *len)
 static int copy_tree(vos_vm *vm, const char *path)
 {
     DIR *d = opendir(path);
-    if (!d)
-        return -1;
+    if (!d) return -1;
     struct dirent *e;
     int r = 0;
     while ((e = readdir(d)) && r == 0) {
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-            continue;
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
         char p[4096];
         snprintf(p, sizeof p, "%s/%s", path, e->d_name);
         struct stat st;
-        if (lstat(p, &st) < 0)
-            continue;
+        if (lstat(p, &st) < 0) continue;
         if (S_ISDIR(st.st_mode)) {
             r = vos_mkdir(vm, p, st.st_mode & 07777);
-            if (r == 0)
-                r = copy_tree(vm, p);
-            if (r == 0)
-                r = vos_chmod(vm, p, st.st_mode & 07777);
+            if (r == 0) r = copy_tree(vm, p);
+            if (r == 0) r = vos_chmod(vm, p, st.st_mode & 07777);
         } else if (S_ISLNK(st.st_mode)) {
             char t[4096];
             ssize_t n = readlink(p, t, sizeof t - 1);
@@ -63,19 +56,16 @@ static int copy_tree(vos_vm *vm, const char *path)
         } else if (S_ISREG(st.st_mode)) {
             size_t len = 0;
             char *data = slurp(p, &len);
-            if (!data && st.st_size == 0)
-                data = strdup("");
+            if (!data && st.st_size == 0) data = strdup("");
             if (!data) { /* unreadable on the host too: create, then chmod */
                 data = strdup("");
                 len = 0;
             }
             r = vos_write_file(vm, p, data, len);
             free(data);
-            if (r == 0)
-                r = vos_chmod(vm, p, st.st_mode & 07777);
+            if (r == 0) r = vos_chmod(vm, p, st.st_mode & 07777);
         }
-        if (r < 0)
-            fprintf(stderr, "argv-driver: %s: %s\n", p, vos_strerror(r));
+        if (r < 0) fprintf(stderr, "argv-driver: %s: %s\n", p, vos_strerror(r));
     }
     closedir(d);
     return r;
@@ -105,8 +95,7 @@ int main(int argc, char **argv)
         return 2;
     }
     int r = vos_mkdir(vm, dir, 0755);
-    if (r == 0)
-        r = copy_tree(vm, dir);
+    if (r == 0) r = copy_tree(vm, dir);
     if (r < 0) {
         fprintf(stderr, "argv-driver: copying %s: %s\n", dir, vos_strerror(r));
         return 2;
@@ -114,12 +103,11 @@ int main(int argc, char **argv)
     char pwd[4200];
     snprintf(pwd, sizeof pwd, "PWD=%s", dir);
     const char *env[] = {pwd, NULL};
-    vos_exec_opts o = {.stdin_data = in, .stdin_len = in_len, .env = env, .cwd = dir,
-                       .timeout_ms = 20000};
+    vos_exec_opts o = {
+        .stdin_data = in, .stdin_len = in_len, .env = env, .cwd = dir, .timeout_ms = 20000};
     for (int i = 6; i < argc;) {
         int j = i;
-        while (j < argc && strcmp(argv[j], "---"))
-            j++;
+        while (j < argc && strcmp(argv[j], "---")) j++;
         argv[j == argc ? argc : j] = NULL;
         vos_result res;
         r = vos_run(vm, argv + i, &o, &res);

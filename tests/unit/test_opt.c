@@ -35,8 +35,7 @@ static int run(body_fn body, const char *const *env, vos_result *r, ...)
     va_list ap;
     va_start(ap, r);
     int n = 0;
-    for (char *a; (a = va_arg(ap, char *)) && n < 31;)
-        argv[n++] = a;
+    for (char *a; (a = va_arg(ap, char *)) && n < 31;) argv[n++] = a;
     va_end(ap);
     argv[n] = NULL;
     vos_exec_opts o = {.env = env};
@@ -47,19 +46,18 @@ static int run(body_fn body, const char *const *env, vos_result *r, ...)
 
 /* ---- a test command: prints every option it sees, then the operands ---- */
 
-static const struct opt_long demo_longs[] = {
-    {"verbose", OPT_NOARG, 'v'},
-    {"lines", OPT_ARG, 'n'},
-    {"color", OPT_OPTARG, 256},
-    {"verbatim", OPT_NOARG, 257},
-    {"silent", OPT_NOARG, 'q'},
-    {"quiet", OPT_NOARG, 'q'},
-    {0}};
+static const struct opt_long demo_longs[] = {{"verbose", OPT_NOARG, 'v'},
+                                             {"lines", OPT_ARG, 'n'},
+                                             {"color", OPT_OPTARG, 256},
+                                             {"verbatim", OPT_NOARG, 257},
+                                             {"silent", OPT_NOARG, 'q'},
+                                             {"quiet", OPT_NOARG, 'q'},
+                                             {0}};
 static const struct opt_spec demo = {.name = "demo",
-                                      .shorts = "vn:c::q",
-                                      .longs = demo_longs,
-                                      .help = "Usage: %s [OPTION]... 100%%\n",
-                                      .authors = "A and B"};
+                                     .shorts = "vn:c::q",
+                                     .longs = demo_longs,
+                                     .help = "Usage: %s [OPTION]... 100%%\n",
+                                     .authors = "A and B"};
 
 static int demo_main(struct proc *p, int argc, char **argv)
 {
@@ -76,13 +74,11 @@ static int demo_main(struct proc *p, int argc, char **argv)
             sbuf_printf(&sb, "-%c", c);
         else
             sbuf_printf(&sb, "#%d", c);
-        if (o.arg)
-            sbuf_printf(&sb, "=%s", o.arg);
+        if (o.arg) sbuf_printf(&sb, "=%s", o.arg);
         sbuf_addc(&sb, ' ');
     }
     sbuf_add(&sb, "|", 1);
-    for (int i = o.ind; i < argc; i++)
-        sbuf_printf(&sb, " %s", argv[i]);
+    for (int i = o.ind; i < argc; i++) sbuf_printf(&sb, " %s", argv[i]);
     sbuf_addc(&sb, '\n');
     p_write_all(p, 1, sb.s, sb.len);
     sbuf_free(&sb);
@@ -163,8 +159,7 @@ static void test_errors(void **state)
            "t: option '--verbose' doesn't allow an argument\n"
            "Try 't --help' for more information.\n");
     DEMO(r, "--nope=1");
-    expect(&r, 1, "",
-           "t: unrecognized option '--nope=1'\nTry 't --help' for more information.\n");
+    expect(&r, 1, "", "t: unrecognized option '--nope=1'\nTry 't --help' for more information.\n");
 }
 
 static void test_help_version(void **state)
@@ -191,8 +186,7 @@ static int inorder_main(struct proc *p, int argc, char **argv)
     opt_init(&o, p, &inorder, argc, argv);
     int nv = 0;
     for (int c; (c = opt_next(&o)) != OPT_END;) {
-        if (c == OPT_EXIT)
-            return o.status;
+        if (c == OPT_EXIT) return o.status;
         nv++;
     }
     p_printf(p, 1, "%d %d %s\n", nv, o.ind, o.ind < argc ? argv[o.ind] : "-");
@@ -231,15 +225,13 @@ static int numbers_main(struct proc *p, int argc, char **argv)
     assert_int_equal(opt_strtoumax("1kx", NULL, 10, &u, sfx), OPT_NUM_BAD_SUFFIX);
     assert_int_equal(opt_strtoumax("abc", NULL, 10, &u, sfx), OPT_NUM_INVALID);
     assert_int_equal(opt_strtoumax("-1", NULL, 10, &u, sfx), OPT_NUM_INVALID);
-    assert_int_equal(opt_strtoumax("99999999999999999999999", NULL, 10, &u, sfx),
-                     OPT_NUM_OVERFLOW);
+    assert_int_equal(opt_strtoumax("99999999999999999999999", NULL, 10, &u, sfx), OPT_NUM_OVERFLOW);
     assert_true(u == UINTMAX_MAX);
     assert_int_equal(opt_strtoumax("100E", NULL, 10, &u, sfx), OPT_NUM_OVERFLOW);
     assert_int_equal(opt_strtoumax("5", NULL, 10, &u, NULL), OPT_NUM_OK);
     assert_int_equal(opt_strtoimax("-3k", NULL, 10, &s, sfx), OPT_NUM_OK);
     assert_true(s == -3072);
-    assert_int_equal(opt_strtoimax("-99999999999999999999", NULL, 10, &s, sfx),
-                     OPT_NUM_OVERFLOW);
+    assert_int_equal(opt_strtoimax("-99999999999999999999", NULL, 10, &s, sfx), OPT_NUM_OVERFLOW);
     assert_true(s == INTMAX_MIN);
     char *end;
     assert_int_equal(opt_strtoumax("12abc", &end, 10, &u, NULL), OPT_NUM_OK);
@@ -250,8 +242,7 @@ static int numbers_main(struct proc *p, int argc, char **argv)
     assert_int_equal(opt_dectoumax(&o, "7k", 0, UINTMAX_MAX, sfx, "bad n", &u), 0);
     assert_true(u == 7168);
     assert_int_equal(opt_dectoumax(&o, "7q", 0, UINTMAX_MAX, sfx, "bad n", &u), -1);
-    assert_int_equal(opt_dectoumax(&o, "99999999999999999999999", 0, UINTMAX_MAX, sfx, "bad n",
-                                   &u),
+    assert_int_equal(opt_dectoumax(&o, "99999999999999999999999", 0, UINTMAX_MAX, sfx, "bad n", &u),
                      -1);
     static const char *const modes[] = {"warn", "warn-nopipe", "exit", NULL};
     assert_int_equal(opt_argmatch(&o, "--m", "warn", modes), 0);
@@ -266,12 +257,15 @@ static void test_numbers(void **state)
     vos_result r;
     run(numbers_main, NULL, &r, "t", (char *)NULL);
     expect(&r, 0, "",
-           "t: bad n: \xe2\x80\x98" "7q\xe2\x80\x99\n"
-           "t: bad n: \xe2\x80\x98" "99999999999999999999999\xe2\x80\x99: Value too large for "
+           "t: bad n: \xe2\x80\x98"
+           "7q\xe2\x80\x99\n"
+           "t: bad n: \xe2\x80\x98"
+           "99999999999999999999999\xe2\x80\x99: Value too large for "
            "defined data type\n"
            "t: ambiguous argument \xe2\x80\x98w\xe2\x80\x99 for \xe2\x80\x98--m\xe2\x80\x99\n"
            "Valid arguments are:\n  - \xe2\x80\x98warn\xe2\x80\x99\n"
-           "  - \xe2\x80\x98warn-nopipe\xe2\x80\x99\n  - \xe2\x80\x98" "exit\xe2\x80\x99\n"
+           "  - \xe2\x80\x98warn-nopipe\xe2\x80\x99\n  - \xe2\x80\x98"
+           "exit\xe2\x80\x99\n"
            "Try 't --help' for more information.\n");
 }
 
@@ -298,8 +292,12 @@ static int quote_main(struct proc *p, int argc, char **argv)
         {"x~", QUOTE_SHELL_ESCAPE, "x~"},
         {"\xc3\xa9", QUOTE_SHELL_ESCAPE, "\xc3\xa9"},
         {"a@b", QUOTE_SHELL_ESCAPE, "a@b"},
-        {"abc", QUOTE_LOCALE, "\xe2\x80\x98" "abc\xe2\x80\x99"},
-        {"a\\b\n", QUOTE_LOCALE, "\xe2\x80\x98" "a\\\\b\\n\xe2\x80\x99"},
+        {"abc", QUOTE_LOCALE,
+         "\xe2\x80\x98"
+         "abc\xe2\x80\x99"},
+        {"a\\b\n", QUOTE_LOCALE,
+         "\xe2\x80\x98"
+         "a\\\\b\\n\xe2\x80\x99"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         struct sbuf sb;
@@ -329,8 +327,7 @@ static int io_main(struct proc *p, int argc, char **argv)
     assert_true(fd >= 0);
     struct obuf o;
     obuf_init(&o, p, fd);
-    for (size_t i = 0; i < big; i++)
-        obuf_putc(&o, 'x');
+    for (size_t i = 0; i < big; i++) obuf_putc(&o, 'x');
     obuf_printf(&o, "\nshort %d\nlast", 42);
     assert_int_equal(obuf_flush(&o), 0);
     obuf_free(&o);
@@ -385,10 +382,14 @@ static void test_io(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_clusters_and_args), cmocka_unit_test(test_permutation),
-        cmocka_unit_test(test_long_options),      cmocka_unit_test(test_errors),
-        cmocka_unit_test(test_help_version),      cmocka_unit_test(test_in_order),
-        cmocka_unit_test(test_numbers),           cmocka_unit_test(test_quoting),
+        cmocka_unit_test(test_clusters_and_args),
+        cmocka_unit_test(test_permutation),
+        cmocka_unit_test(test_long_options),
+        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_help_version),
+        cmocka_unit_test(test_in_order),
+        cmocka_unit_test(test_numbers),
+        cmocka_unit_test(test_quoting),
         cmocka_unit_test(test_io),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
