@@ -75,6 +75,7 @@ struct vm {
     uint64_t mem_used; /* bytes allocated by processes (p_malloc) */
     uint64_t dev_base; /* st_dev numbers for instances mounted here */
     bool dying;        /* vos_free in progress: everything is killed */
+    struct proc *current; /* the process inside a path call (for /proc/self) */
 };
 
 void vm_lock(struct vm *vm);
@@ -108,6 +109,7 @@ struct file {
     const char *buf;     /* F_BUF_IN: bytes given as stdin */
     size_t buf_len;
     struct vm *vm;
+    char *path; /* absolute path it was opened by, for /proc/PID/fd */
 };
 
 struct file *file_ref(struct file *f);
@@ -146,6 +148,7 @@ struct exec {
     int refs;
     struct vm *vm;
     uint64_t deadline; /* monotonic ns; 0 none */
+    uint64_t wall_ms;
     uint64_t max_output, output_used;
     vos_output_fn on_output;
     void *userdata;
@@ -197,6 +200,8 @@ struct proc *proc_new(struct vm *vm, struct proc *parent);
 int proc_start(struct proc *p, proc_main_fn main, int argc, char *const argv[], bool async);
 /* Discard a child that was never started. */
 void proc_discard(struct proc *p);
+/* Free a zombie that has no parent to wait for it (the API's first process). */
+void proc_reap(struct proc *p);
 struct proc *proc_find(struct vm *vm, int pid);
 /* Cancellation point: deliver pending signals, check the exec's deadline,
  * yield the lock to waiting threads. 0, or -EINTR once killed (or when a
@@ -296,6 +301,11 @@ int sys_exec(struct proc *child, const char *path, char *const argv[], bool asyn
 /* The image every new VM starts from (built once per host process, shared). */
 struct vfs_fs *image_clone(void);
 struct vfs_fs *procfs_new(struct vm *vm, uint64_t dev);
+/* After vos_fork cloned the namespace: point a cloned procfs at its VM. */
+void procfs_rebind(struct vfs_fs *fs, struct vm *vm);
+int env_set(char ***envp, const char *name, const char *value);
+int vm_lock_init(struct vm *vm);
+void vm_lock_destroy(struct vm *vm);
 
 /* ---- exec plumbing shared by the API and the shell --------------------- */
 struct exec *exec_new(struct vm *vm, const vos_exec_opts *o);
