@@ -771,7 +771,8 @@ static void *thread_vm(void *arg)
 static void test_many_threads(void **state)
 {
     pthread_t t[4];
-    for (int i = 0; i < 4; i++) pthread_create(&t[i], NULL, thread_vm, &t[i]);
+    int ids[4];
+    for (int i = 0; i < 4; i++) pthread_create(&t[i], NULL, thread_vm, &ids[i]);
     for (int i = 0; i < 4; i++) {
         void *ret;
         pthread_join(t[i], &ret);
