@@ -271,7 +271,7 @@ int cmd_env(struct proc *p, int argc, char **argv)
         case 'C': newdir = o.arg; break;
         case 'S': {
             int r = split_string(p, &o, o.arg, &argc, &argv);
-            if (r) return opt_usage_error(&o, NULL), r;
+            if (r) return r;
             break;
         }
         case DEFAULT_SIGNAL:
