@@ -26,6 +26,7 @@ int cmd_env(struct proc *p, int argc, char **argv);
 int cmd_false(struct proc *p, int argc, char **argv);
 int cmd_head(struct proc *p, int argc, char **argv);
 int cmd_printenv(struct proc *p, int argc, char **argv);
+int cmd_printf(struct proc *p, int argc, char **argv);
 int cmd_pwd(struct proc *p, int argc, char **argv);
 int cmd_seq(struct proc *p, int argc, char **argv);
 int cmd_sleep(struct proc *p, int argc, char **argv);

@@ -14,6 +14,7 @@ const struct cmd_entry cmd_table[] = {
     {"false", cmd_false, "do nothing, unsuccessfully"},
     {"head", cmd_head, "output the first part of files"},
     {"printenv", cmd_printenv, "print all or part of environment"},
+    {"printf", cmd_printf, "format and print data"},
     {"pwd", cmd_pwd, "print name of current/working directory"},
     {"seq", cmd_seq, "print a sequence of numbers"},
     {"sleep", cmd_sleep, "delay for a specified amount of time"},
