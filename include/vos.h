@@ -100,6 +100,21 @@ int vos_rename(vos_vm *vm, const char *from, const char *to);
 int vos_chmod(vos_vm *vm, const char *path, mode_t mode);
 int vos_symlink(vos_vm *vm, const char *target, const char *path);
 
+/* Host directories. vm_path is made (like mkdir -p) when missing. The host
+ * directory is confined: nothing in the VM can reach outside it. */
+#define VOS_MOUNT_RO 1      /* read-only: changes fail with EROFS */
+#define VOS_MOUNT_RW 2      /* read-write: changes go to the host directory */
+#define VOS_MOUNT_OVERLAY 4 /* copy-on-write: changes stay in the VM */
+int vos_mount_host(vos_vm *vm, const char *host_dir, const char *vm_path, int flags);
+/* For the overlay mounted at vm_path: its changes, one "A path", "M path" or
+ * "D path" line each (paths relative to vm_path, sorted); the same as a
+ * unified diff (`diff -ruN a b` of the directory before and after, times in
+ * UTC); free() the text. vos_overlay_apply writes the changes to the host
+ * directory (each file atomically) and leaves the overlay clean. */
+int vos_overlay_changes(vos_vm *vm, const char *vm_path, char **text, size_t *len);
+int vos_overlay_diff(vos_vm *vm, const char *vm_path, char **text, size_t *len);
+int vos_overlay_apply(vos_vm *vm, const char *vm_path);
+
 const char *vos_strerror(int err);
 const char *vos_version(void);
 
