@@ -1548,13 +1548,11 @@ static int diff_file(struct diff_ctx *d, const char *path, mode_t om, uint64_t o
             snprintf(line, sizeof line, "File a/%s is a %s while file b/%s is a %s\n", path,
                      type_name(om), path, type_name(nm));
             buf_str(b, line);
-        } else if ((om && S_ISLNK(om)) || (nm && S_ISLNK(nm))) {
-            /* As diff --no-dereference. */
+        } else if (om && nm && S_ISLNK(om)) {
+            /* As diff --no-dereference; an added or removed symlink is in
+             * the change list only (GNU prints nothing for it either). */
             char line[VFS_PATH_MAX * 2 + 128];
-            if (om && nm)
-                snprintf(line, sizeof line, "Symbolic links a/%s and b/%s differ\n", path, path);
-            else
-                snprintf(line, sizeof line, "Only in %s: %s\n", om ? "a" : "b", path);
+            snprintf(line, sizeof line, "Symbolic links a/%s and b/%s differ\n", path, path);
             buf_str(b, line);
         }
         return b->err;
