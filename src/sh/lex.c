@@ -110,7 +110,7 @@ static void sb_grow(struct sh_parser *p, struct sb *b, size_t more)
 static void sb_putn(struct sh_parser *p, struct sb *b, const char *s, size_t n)
 {
     sb_grow(p, b, n);
-    memcpy(b->s + b->n, s, n);
+    if (n) memcpy(b->s + b->n, s, n);
     b->n += n;
     b->s[b->n] = 0;
 }
@@ -467,10 +467,17 @@ static void lex_ansi(struct sh_parser *p, struct wb *w)
     x->flags = SH_WPF_ANSI;
     x->text = sh__strndup(p, out.s ? out.s : "", n);
     x->len = n;
-    if (w->ansi_bare)
+    /* bash shows the decoded text bare inside "${x-...}"; text that would
+     * read back differently there keeps its $'...' form */
+    if (w->ansi_bare && !strpbrk(x->text, "{}\"\\$`'")) {
         sb_putn(p, &w->text, x->text, n);
-    else
+    } else if (w->ansi_bare) {
+        sb_puts(p, &w->text, "$'");
+        sb_putn(p, &w->text, raw.s ? raw.s : "", raw.n);
+        sb_putc(p, &w->text, '\'');
+    } else {
         put_single_quoted(p, &w->text, x->text, n);
+    }
     w->wflags |= SH_WF_QUOTED;
 }
 
@@ -502,8 +509,11 @@ static void lex_backslash(struct sh_parser *p, struct wb *w, enum wmode m)
 {
     getch(p); /* \ ; a following newline was a continuation, already gone */
     int c = rawc(p, p->pos);
-    if (!c) {
-        wb_lit(p, w, '\\');
+    if (!c) { /* a backslash at the very end stands for itself */
+        struct sh_wpart *x = wb_add(p, w, SH_WP_ESCAPED);
+        x->text = "\\";
+        x->len = 1;
+        sb_puts(p, &w->text, "\\\\");
         return;
     }
     if (w->in_dq) {
@@ -959,7 +969,7 @@ static int word_ends(struct sh_parser *p, enum wmode m, int c, int *depth, const
             (*depth)--;
             return 0;
         }
-        if (*depth > 0) return c == 0 || c == '\n';
+        if (*depth > 0) return c == 0; /* bash reads (...) as a matched pair */
         return is_meta(c) && c != '|';
     }
     return 1;
@@ -1013,14 +1023,17 @@ static void lex_parts(struct sh_parser *p, struct wb *w, enum wmode m, const cha
             continue;
         }
         if (m == WM_ARITH && c == ')' && depth == 0 && c1 == ')') return;
-        if (word_ends(p, m, c, &depth, stops)) return;
+        if (word_ends(p, m, c, &depth, stops)) {
+            if (m == WM_REGEX && depth > 0) eof_matching(p, p->line, ")");
+            return;
+        }
         if (c == '\\') {
             lex_backslash(p, w, m);
         } else if (c == '$') {
             lex_dollar(p, w, m);
         } else if (c == '`') {
             lex_backquote(p, w);
-        } else if (c == '\'' && !(w->in_dq && m != WM_PARAM) && m != WM_HEREDOC) {
+        } else if (c == '\'' && m != WM_DQUOTE && m != WM_HEREDOC) {
             lex_squote(p, w);
         } else if (c == '"' && m != WM_HEREDOC && m != WM_DQUOTE) {
             lex_dquote(p, w, 0);
@@ -1112,7 +1125,8 @@ static void lex_compound(struct sh_parser *p, struct wb *w, struct sh_assign *as
 /* NAME= NAME+= NAME[i]= and, for array elements (LX_ELEM), [k]=. Returns
  * NULL and consumes nothing when the word is not an assignment; else the
  * assignment, with the value's parts in w. */
-static struct sh_assign *lex_assignment(struct sh_parser *p, struct wb *w, int flags)
+static struct sh_assign *lex_assignment(struct sh_parser *p, struct wb *w, int flags,
+                                        int *nonassign)
 {
     int elem = flags & LX_ELEM;
     size_t save = p->pos;
@@ -1132,8 +1146,23 @@ static struct sh_assign *lex_assignment(struct sh_parser *p, struct wb *w, int f
         append = 1;
     }
     if (pc(p) != '=') {
-        p->pos = save; /* not an assignment after all: lex it as a word */
-        p->line = save_line;
+        if (!ix) { /* NAME+ without = : an ordinary word */
+            p->pos = save;
+            p->line = save_line;
+            return NULL;
+        }
+        /* NAME[...] without =: bash keeps the bracketed text in the word */
+        sb_putn(p, &w->lit, name.s, name.n);
+        sb_putc(p, &w->lit, '[');
+        w->have_lit = 1;
+        wb_flush(p, w);
+        *w->tail = ix->parts;
+        while (*w->tail) w->tail = &(*w->tail)->next;
+        sb_putc(p, &w->lit, ']');
+        w->have_lit = 1;
+        sb_puts(p, &w->text, pre.text.s);
+        if (append) sb_putc(p, &w->lit, '+'), sb_putc(p, &w->text, '+');
+        *nonassign = 1;
         return NULL;
     }
     getch(p);
@@ -1160,9 +1189,10 @@ static struct sh_word *lex_word_mode(struct sh_parser *p, int flags)
     struct wb w;
     wb_init(&w);
     struct sh_assign *as = NULL;
-    if (flags & (LX_ASSIGN | LX_DECL | LX_ELEM)) as = lex_assignment(p, &w, flags);
+    int nonassign = 0;
+    if (flags & (LX_ASSIGN | LX_DECL | LX_ELEM)) as = lex_assignment(p, &w, flags, &nonassign);
     if (!as) {
-        lex_tilde(p, &w, 0);
+        if (!nonassign) lex_tilde(p, &w, 0);
         lex_parts(p, &w, p->in_regex ? WM_REGEX : WM_NORMAL, NULL);
     }
     struct sh_word *wd = wb_word(p, &w);
@@ -1258,7 +1288,7 @@ static void read_one_heredoc(struct sh_parser *p, struct sh_heredoc_pending *h)
             break;
         }
         sb_puts(p, &body, s);
-        if (had_nl) sb_putc(p, &body, '\n');
+        sb_putc(p, &body, '\n'); /* bash ends a last unterminated line too */
     }
     if (!found && p->opts->warn) {
         char msg[300];
@@ -1270,6 +1300,25 @@ static void read_one_heredoc(struct sh_parser *p, struct sh_heredoc_pending *h)
     hd->body = sb_str(p, &body);
     hd->body_len = body.n;
     if (!hd->quoted) hd->word = heredoc_parse_body(p, hd->body, hd->body_len, start_line);
+}
+
+void sh__abandon_heredocs(struct sh_parser *p)
+{
+    int n = 0;
+    for (struct sh_heredoc_pending *h = p->hd_head; h; h = h->next, n++) {
+        struct sh_heredoc *hd = h->r->heredoc;
+        hd->delim = heredoc_delim(p, h->word, &hd->quoted);
+        hd->body = "";
+        if (!hd->quoted) hd->word = heredoc_parse_body(p, "", 0, p->line);
+    }
+    p->hd_head = NULL;
+    p->hd_tail = &p->hd_head;
+    if (p->opts->warn) {
+        char msg[100];
+        snprintf(msg, sizeof msg, "warning: command substitution: %d unterminated here-document",
+                 n);
+        p->opts->warn(p->opts->ctx, p->line, msg);
+    }
 }
 
 void sh__read_heredocs(struct sh_parser *p)

@@ -921,14 +921,11 @@ struct sh_node *sh__parse_comsub(struct sh_parser *p, int *closed)
     if (t->t != T_RPAREN) fail_tok(p, t);
     sh__depth_leave(p);
     (void)start_line;
-    /* here-documents started inside and not yet read continue outside */
-    struct sh_heredoc_pending *inner = p->hd_head, **inner_tail = p->hd_tail;
+    /* a here-document whose body never came inside the $( ) is empty;
+     * bash warns about it too */
+    if (p->hd_head) sh__abandon_heredocs(p);
     p->hd_head = hh;
     p->hd_tail = hh ? ht : &p->hd_head;
-    if (inner) {
-        *p->hd_tail = inner;
-        p->hd_tail = inner_tail;
-    }
     p->tok = saved;
     *closed = 1;
     return n;

@@ -153,6 +153,7 @@ void sh__skip_blanks(struct sh_parser *p);
 struct sh_token *sh__peek(struct sh_parser *p, int flags);
 void sh__consume(struct sh_parser *p);
 void sh__read_heredocs(struct sh_parser *p);
+void sh__abandon_heredocs(struct sh_parser *p);
 int sh__getc(struct sh_parser *p);
 struct sh_word *sh__lex_arith_until(struct sh_parser *p, const char *stop, int *which);
 void sh__queue_heredoc(struct sh_parser *p, struct sh_redir *r, const char *word);

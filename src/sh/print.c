@@ -143,10 +143,12 @@ static void redirection(struct pr *p, const struct sh_redir *r)
     case SH_R_OUT: redir_source(p, r, 1), out(p, "> "), out(p, t); break;
     case SH_R_APPEND: redir_source(p, r, 1), out(p, ">> "), out(p, t); break;
     case SH_R_CLOBBER: redir_source(p, r, 1), out(p, ">| "), out(p, t); break;
-    case SH_R_RDWR: /* bash's default source for <> is 0, but it omits only 1 */
+    case SH_R_RDWR:
+        /* bash shows the fd unless it is 1, so `1<> f` comes out as `<> f`
+         * (fd 0 when read back); we always show it */
         if (r->fd_var)
-            redir_source(p, r, 1);
-        else if ((r->fd < 0 ? 0 : r->fd) != 1)
+            redir_source(p, r, -2);
+        else
             out_fd(p, r->fd < 0 ? 0 : r->fd);
         out(p, "<> "), out(p, t);
         break;
@@ -352,6 +354,9 @@ static void print_case(struct pr *p, const struct sh_node *n)
     p->indent += 4;
     for (const struct sh_case_item *it = n->items; it; it = it->next) {
         newline(p, "");
+        /* bash omits the optional ( even before a pattern `esac`, which
+         * then reads back as the end of the case; keep it there */
+        if (it->patterns && !strcmp(it->patterns->text, "esac")) out(p, "(");
         words(p, it->patterns, " | ");
         out(p, ")\n");
         p->indent += 4;
@@ -470,8 +475,20 @@ static void print_funcdef(struct pr *p, const struct sh_node *n)
     function_body(p, n->body, old);
 }
 
+static int is_reserved(const char *s);
+
+/* Words, then redirections, as bash prints them. A reserved word can only
+ * be a command name after a leading redirection (`< f {`); bash would print
+ * `{ < f`, which reads back differently, so there the redirections stay in
+ * front. */
 static void print_simple(struct pr *p, const struct sh_node *n)
 {
+    if (n->words && n->redirs && is_reserved(n->words->text)) {
+        redirection_list(p, n->redirs);
+        out(p, " ");
+        words(p, n->words, " ");
+        return;
+    }
     words(p, n->words, " ");
     if (n->redirs) {
         if (n->words) out(p, " ");
