@@ -50,6 +50,7 @@ typedef struct vos_exec_opts {
     uint64_t max_output;    /* may lower output_bytes */
     vos_output_fn on_output; /* stream instead of collecting */
     void *userdata;
+    int fresh_session; /* vos_exec: run in a new shell state, not the VM's session */
 } vos_exec_opts;
 
 typedef struct vos_result {
@@ -78,7 +79,11 @@ void vos_snapshot_free(vos_snapshot *s);
 int vos_set_limits(vos_vm *vm, const vos_limits *l);
 int vos_get_limits(vos_vm *vm, vos_limits *l);
 
-/* Running. vos_run takes argv with no shell parsing. */
+/* Running. vos_exec runs a bash script in the VM's shell session: its cwd,
+ * variables, functions and aliases persist from one call to the next, as in
+ * a terminal; each call otherwise behaves like `bash -c SCRIPT`. vos_run
+ * takes argv with no shell parsing. */
+int vos_exec(vos_vm *vm, const char *script, const vos_exec_opts *o, vos_result *r);
 int vos_run(vos_vm *vm, char *const argv[], const vos_exec_opts *o, vos_result *r);
 void vos_result_free(vos_result *r);
 int vos_register_command(vos_vm *vm, const char *name, vos_command_fn fn, void *userdata);

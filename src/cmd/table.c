@@ -7,6 +7,7 @@
 
 const struct cmd_entry cmd_table[] = {
     {"basename", cmd_basename, "strip directory and suffix from file names"},
+    {"bash", cmd_bash, "GNU Bourne-Again SHell (the vos shell)"},
     {"cat", cmd_cat, "concatenate files and print on the standard output"},
     {"dirname", cmd_dirname, "strip last component from file name"},
     {"echo", cmd_echo, "display a line of text"},
@@ -17,6 +18,7 @@ const struct cmd_entry cmd_table[] = {
     {"printf", cmd_printf, "format and print data"},
     {"pwd", cmd_pwd, "print name of current/working directory"},
     {"seq", cmd_seq, "print a sequence of numbers"},
+    {"sh", cmd_bash, "command interpreter (the vos shell)"},
     {"sleep", cmd_sleep, "delay for a specified amount of time"},
     {"tee", cmd_tee, "read from standard input and write to standard output and files"},
     {"true", cmd_true, "do nothing, successfully"},

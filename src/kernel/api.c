@@ -185,6 +185,8 @@ void vos_free(vos_vm *v)
     vm_notify(vm);
     while (vm->threads) vm_wait(vm, 0);
     while (vm->nprocs) proc_reap(vm->procs[0]);
+    if (vm->session && vm->session_free) vm->session_free(vm->session);
+    vm->session = NULL;
     vm_unlock(vm);
     vm_free_parts(vm);
 }
@@ -455,8 +457,9 @@ static int apply_opts(struct proc *p, const vos_exec_opts *o)
     return o->cwd ? sys_chdir(p, o->cwd) : 0;
 }
 
-/* Run argv as the first process of an exec, on this thread. */
-static int run_first(struct vm *vm, struct proc *p, struct exec *e, char *const argv[])
+/* The first process of a vos_run: find argv[0] on PATH and run it as a
+ * child, as execvp would, with "vos:" messages for what fails. */
+static int run_argv_main(struct proc *p, int argc, char **argv)
 {
     char path[VFS_PATH_MAX];
     int r = find_on_path(p, argv[0], path, sizeof path);
@@ -464,17 +467,24 @@ static int run_first(struct vm *vm, struct proc *p, struct exec *e, char *const 
         p_printf(p, 2, "vos: %s: command not found\n", argv[0]);
         return 127;
     }
-    if (r == 0) r = sys_exec(p, path, argv, false);
-    if (r == 0) return -1; /* ran: the status is in p */
-    p_printf(p, 2, "vos: %s: %s\n", argv[0], vos_strerror(r));
-    return r == -ENOENT ? 127 : 126;
+    struct proc *c = r == 0 ? proc_new(p->vm, p) : NULL;
+    if (r == 0 && !c) r = -EAGAIN;
+    if (r == 0) r = sys_exec(c, path, argv, false);
+    if (r < 0) {
+        if (c) proc_discard(c);
+        p_printf(p, 2, "vos: %s: %s\n", argv[0], vos_strerror(r));
+        return r == -ENOENT ? 127 : 126;
+    }
+    int ws = 0;
+    sys_waitpid(p, c->pid, &ws, 0);
+    if (WIFSIGNALED(ws)) proc_kill(p, WTERMSIG(ws));
+    return WEXITSTATUS(ws);
 }
 
-int vos_run(vos_vm *v, char *const argv[], const vos_exec_opts *o, vos_result *res)
+int vm_exec(struct vm *vm, const vos_exec_opts *o, vos_result *res, proc_main_fn main, int argc,
+            char *const argv[], void *userdata)
 {
-    struct vm *vm = (struct vm *)v;
     memset(res, 0, sizeof *res);
-    if (!argv || !argv[0]) return -EINVAL;
     vm_lock(vm);
     struct exec *e = exec_new(vm, o);
     struct proc *p = e ? proc_new(vm, NULL) : NULL;
@@ -483,22 +493,17 @@ int vos_run(vos_vm *v, char *const argv[], const vos_exec_opts *o, vos_result *r
     if (!r) {
         p->exec = e;
         e->refs++;
+        p->userdata = userdata;
         r = setup_std(vm, p, e, o, &outf, &errf);
     }
     if (!r) r = apply_opts(p, o);
     if (r < 0) {
         if (p) proc_discard(p);
     } else {
-        int st = run_first(vm, p, e, argv);
-        if (st >= 0) {
-            /* Never started: it is still an embryo with our message. */
-            proc_discard(p);
-            res->status = st;
-        } else {
-            int ws = p->status;
-            res->status = WIFSIGNALED(ws) ? 128 + WTERMSIG(ws) : WEXITSTATUS(ws);
-            proc_reap(p);
-        }
+        proc_start(p, main, argc, argv, false);
+        int ws = p->status;
+        res->status = WIFSIGNALED(ws) ? 128 + WTERMSIG(ws) : WEXITSTATUS(ws);
+        proc_reap(p);
         char msg[128];
         if (e->timed_out) {
             snprintf(msg, sizeof msg, "vos: wall time limit exceeded (%llu ms)\n",
@@ -521,6 +526,17 @@ int vos_run(vos_vm *v, char *const argv[], const vos_exec_opts *o, vos_result *r
     vm_unlock(vm);
     if (r < 0) vos_result_free(res);
     return r;
+}
+
+int vos_run(vos_vm *v, char *const argv[], const vos_exec_opts *o, vos_result *res)
+{
+    if (!argv || !argv[0]) {
+        memset(res, 0, sizeof *res);
+        return -EINVAL;
+    }
+    int argc = 0;
+    while (argv[argc]) argc++;
+    return vm_exec((struct vm *)v, o, res, run_argv_main, argc, argv, NULL);
 }
 
 void vos_result_free(vos_result *r)

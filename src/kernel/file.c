@@ -84,7 +84,8 @@ void file_unref(struct file *f)
         if (f->node.fs && f->node.fs->ops->close) f->node.fs->ops->close(f->node.fs, f->node.ino);
         break;
     case F_SINK: sink_unref(f->sink); break;
-    case F_BUF_IN: free((void *)f->buf); break;
+    case F_BUF_IN:
+    case F_MEMBUF: free((void *)f->buf); break;
     }
     free(f->path);
     free(f);
@@ -103,6 +104,40 @@ struct file *buf_file(struct vm *vm, const void *data, size_t len)
     f->buf = copy;
     f->buf_len = len;
     return f;
+}
+
+struct file *membuf_file(struct vm *vm, size_t max)
+{
+    struct file *f = file_alloc(vm, F_MEMBUF, O_WRONLY);
+    if (f) f->buf_max = max;
+    return f;
+}
+
+char *membuf_take(struct file *f, size_t *len)
+{
+    char *d = (char *)f->buf;
+    if (!d) d = calloc(1, 1);
+    *len = f->buf_len;
+    f->buf = NULL;
+    f->buf_len = f->buf_cap = 0;
+    return d;
+}
+
+static ssize_t membuf_write(struct file *f, const char *data, size_t n)
+{
+    if (f->buf_len + n + 1 > f->buf_cap) {
+        if (f->buf_len + n + 1 > f->buf_max) return -EFBIG;
+        size_t cap = f->buf_cap ? f->buf_cap : 256;
+        while (cap < f->buf_len + n + 1) cap *= 2;
+        char *nb = realloc((char *)f->buf, cap);
+        if (!nb) return -ENOMEM;
+        f->buf = nb;
+        f->buf_cap = cap;
+    }
+    memcpy((char *)f->buf + f->buf_len, data, n);
+    f->buf_len += n;
+    ((char *)f->buf)[f->buf_len] = 0;
+    return (ssize_t)n;
 }
 
 struct file *sink_file(struct vm *vm, struct exec *e, int fd)
@@ -339,13 +374,13 @@ struct file *fifo_open(struct proc *p, vnode node, int flags, int *err)
     if (acc == O_RDWR || (flags & O_NONBLOCK)) return f;
     /* Block until the other side has been opened at least once. */
     for (;;) {
-        if (acc == O_RDONLY ? pp->writers > 0 || pp->len : pp->readers > 0) break;
-        int r = proc_check(p);
+        int r = proc_check(p); /* first: it may yield, see sys_waitpid */
         if (r < 0) {
             file_unref(f);
             *err = r;
             return NULL;
         }
+        if (acc == O_RDONLY ? pp->writers > 0 || pp->len : pp->readers > 0) break;
         vm_wait(vm, p->exec ? p->exec->deadline : 0);
     }
     return f;
@@ -454,7 +489,8 @@ static ssize_t do_read(struct proc *p, struct file *f, void *buf, size_t n, off_
         return pipe_read(p, f, buf, n);
     case F_DIR: return -EISDIR;
     case F_DEV: return dev_read(p, f, buf, n);
-    case F_SINK: return -EBADF;
+    case F_SINK:
+    case F_MEMBUF: return -EBADF;
     case F_BUF_IN: {
         off_t at = pos ? off : f->off;
         if (at >= (off_t)f->buf_len) return 0;
@@ -484,6 +520,7 @@ static ssize_t do_write(struct proc *p, struct file *f, const void *buf, size_t 
         return pipe_write(p, f, buf, n);
     case F_DEV: return dev_write(f, n);
     case F_SINK: return sink_write(p, f->sink, buf, n);
+    case F_MEMBUF: return membuf_write(f, buf, n);
     case F_DIR:
     case F_BUF_IN: return -EBADF;
     case F_NODE: {
@@ -541,7 +578,7 @@ off_t sys_lseek(struct proc *p, int fd, off_t off, int whence)
 {
     struct file *f = fd_get(p, fd);
     if (!f) return -EBADF;
-    if (f->kind == F_PIPE || f->kind == F_SINK) return -ESPIPE;
+    if (f->kind == F_PIPE || f->kind == F_SINK || f->kind == F_MEMBUF) return -ESPIPE;
     if (f->kind == F_DEV) return 0;
     off_t base = 0;
     switch (whence) {
@@ -586,6 +623,7 @@ int sys_fstat(struct proc *p, int fd, struct stat *st)
         return 0;
     case F_BUF_IN:
     case F_SINK:
+    case F_MEMBUF:
         st->st_mode = S_IFIFO | 0600;
         st->st_nlink = 1;
         st->st_uid = p->uid;

@@ -76,6 +76,8 @@ struct vm {
     uint64_t dev_base; /* st_dev numbers for instances mounted here */
     bool dying;        /* vos_free in progress: everything is killed */
     struct proc *current; /* the process inside a path call (for /proc/self) */
+    void *session;        /* the shell session of vos_exec (src/sh/session.c) */
+    void (*session_free)(void *session);
 };
 
 void vm_lock(struct vm *vm);
@@ -83,7 +85,9 @@ void vm_unlock(struct vm *vm);
 /* Broadcast a state change to every blocked waiter of this VM. */
 void vm_notify(struct vm *vm);
 /* Release the lock, sleep until vm_notify or the absolute monotonic deadline
- * (0: none), take it back. Callers recheck their condition in a loop. */
+ * (0: none), take it back. Callers recheck their condition in a loop, and
+ * check it after their last proc_check() (which may yield the lock) and
+ * right before vm_wait, or a wake-up is lost. */
 void vm_wait(struct vm *vm, uint64_t deadline_ns);
 /* Let other threads of the VM run if any wait for the lock. */
 void vm_yield(struct vm *vm);
@@ -92,7 +96,7 @@ void vm_time(struct vm *vm, struct timespec *ts); /* the VM's wall clock */
 
 /* ---- open files ---------------------------------------------------------- */
 
-enum file_kind { F_NODE, F_DIR, F_PIPE, F_DEV, F_BUF_IN, F_SINK };
+enum file_kind { F_NODE, F_DIR, F_PIPE, F_DEV, F_BUF_IN, F_SINK, F_MEMBUF };
 
 struct file {
     int refs;
@@ -106,8 +110,8 @@ struct file {
     bool pipe_write;
     int dev;        /* F_DEV: minor of major 1 (3 null, 5 zero, 7 full, 8/9 random) */
     struct sink *sink;   /* F_SINK: an exec's stdout/stderr */
-    const char *buf;     /* F_BUF_IN: bytes given as stdin */
-    size_t buf_len;
+    const char *buf;     /* F_BUF_IN: bytes given as stdin; F_MEMBUF: collected */
+    size_t buf_len, buf_cap, buf_max;
     struct vm *vm;
     char *path; /* absolute path it was opened by, for /proc/PID/fd */
 };
@@ -198,6 +202,8 @@ struct proc *proc_new(struct vm *vm, struct proc *parent);
  * zombie for the parent to wait on). argv is copied. -EAGAIN past the
  * process limit. */
 int proc_start(struct proc *p, proc_main_fn main, int argc, char *const argv[], bool async);
+/* Close the fds marked close-on-exec (what exec does). */
+void proc_close_cloexec(struct proc *p);
 /* Discard a child that was never started. */
 void proc_discard(struct proc *p);
 /* Free a zombie that has no parent to wait for it (the API's first process). */
@@ -309,9 +315,17 @@ void vm_lock_destroy(struct vm *vm);
 
 /* ---- exec plumbing shared by the API and the shell --------------------- */
 struct exec *exec_new(struct vm *vm, const vos_exec_opts *o);
+/* Run main(argc, argv) as the first process of a new exec on this thread,
+ * with stdin/stdout/stderr and options from o, collecting into res. */
+int vm_exec(struct vm *vm, const vos_exec_opts *o, vos_result *res, proc_main_fn main, int argc,
+            char *const argv[], void *userdata);
 void exec_unref(struct exec *e);
 struct file *sink_file(struct vm *vm, struct exec *e, int fd);
 struct file *buf_file(struct vm *vm, const void *data, size_t len);
+/* A write-only file collecting bytes in memory, up to max (then -EFBIG):
+ * what a command substitution reads. membuf_take hands the bytes over. */
+struct file *membuf_file(struct vm *vm, size_t max);
+char *membuf_take(struct file *f, size_t *len);
 /* Install fd in p's table at the lowest free slot >= min (or exactly at
  * min when exact), taking a reference. Returns the fd. */
 int fd_install(struct proc *p, struct file *f, int min, bool exact, bool cloexec);

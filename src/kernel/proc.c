@@ -308,6 +308,12 @@ int sys_waitpid(struct proc *p, int pid, int *status, int options)
 {
     struct vm *vm = p->vm;
     for (;;) {
+        /* The cancellation point comes first: it may yield the lock, and
+         * nothing may run between the scan and the wait. */
+        if (!(options & WNOHANG)) {
+            int r = proc_check(p);
+            if (r < 0) return r;
+        }
         bool any = false;
         for (int i = 0; i < vm->nprocs; i++) {
             struct proc *c = vm->procs[i];
@@ -324,8 +330,6 @@ int sys_waitpid(struct proc *p, int pid, int *status, int options)
         }
         if (!any) return -ECHILD;
         if (options & WNOHANG) return 0;
-        int r = proc_check(p);
-        if (r < 0) return r;
         vm_wait(vm, p->exec ? p->exec->deadline : 0);
     }
 }
@@ -493,7 +497,7 @@ int proc_lookup_command(struct vm *vm, const char *name, proc_main_fn *fn, vos_c
     return 0;
 }
 
-static void close_on_exec(struct proc *p)
+void proc_close_cloexec(struct proc *p)
 {
     for (int i = 0; i < p->nfds; i++) {
         if (!p->fds[i].cloexec || !p->fds[i].f) continue;
@@ -537,7 +541,7 @@ int sys_exec(struct proc *c, const char *path, char *const argv[], bool async)
             if (r < 0) return -ENOEXEC;
             int argc = 0;
             while (av[argc]) argc++;
-            close_on_exec(c);
+            proc_close_cloexec(c);
             return proc_start(c, NULL, argc, av, async);
         }
         if (got < 2 || head[0] != '#' || head[1] != '!') return -ENOEXEC;
