@@ -185,7 +185,7 @@ struct proc {
     void *userdata;
     void *sh; /* the shell's state when this process is a shell */
 
-    pthread_t thread;
+    struct proc *pool_next; /* queued for a pool thread */
     bool has_thread;
     uint64_t mem_used;
     struct memhdr *mem; /* blocks from p_malloc, freed at exit */

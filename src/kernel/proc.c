@@ -185,9 +185,8 @@ static int run_main(struct proc *p)
     return p->main(p, p->argc, p->argv);
 }
 
-static void *proc_thread(void *arg)
+static void run_async(struct proc *p)
 {
-    struct proc *p = arg;
     struct vm *vm = p->vm;
     vm_lock(vm);
     int code = run_main(p);
@@ -195,7 +194,72 @@ static void *proc_thread(void *arg)
     vm->threads--;
     vm_notify(vm);
     vm_unlock(vm);
-    return NULL;
+}
+
+/* Host threads for asynchronous processes come from a process-wide pool:
+ * a pipeline stage then costs a hand-over, not a thread creation. Idle
+ * threads end after a few seconds without work. */
+static struct {
+    pthread_mutex_t m;
+    pthread_cond_t c;
+    struct proc *head, **tail;
+    int idle, total;
+} pool = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, NULL, &pool.head, 0, 0};
+
+static void *pool_worker(void *arg)
+{
+    (void)arg;
+    pthread_mutex_lock(&pool.m);
+    for (;;) {
+        while (!pool.head) {
+            struct timespec ts;
+            clock_gettime(CLOCK_REALTIME, &ts);
+            ts.tv_sec += 5;
+            pool.idle++;
+            int r = pthread_cond_timedwait(&pool.c, &pool.m, &ts);
+            pool.idle--;
+            if (r && !pool.head) {
+                pool.total--;
+                pthread_mutex_unlock(&pool.m);
+                return NULL;
+            }
+        }
+        struct proc *p = pool.head;
+        pool.head = p->pool_next;
+        if (!pool.head) pool.tail = &pool.head;
+        pthread_mutex_unlock(&pool.m);
+        run_async(p);
+        pthread_mutex_lock(&pool.m);
+    }
+}
+
+static int pool_submit(struct proc *p)
+{
+    pthread_mutex_lock(&pool.m);
+    p->pool_next = NULL;
+    *pool.tail = p;
+    pool.tail = &p->pool_next;
+    int r = 0;
+    if (pool.idle > 0) {
+        pthread_cond_signal(&pool.c);
+    } else {
+        pthread_attr_t at;
+        pthread_attr_init(&at);
+        pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
+        pthread_attr_setstacksize(&at, 8u << 20);
+        pthread_t t;
+        r = pthread_create(&t, &at, pool_worker, NULL);
+        pthread_attr_destroy(&at);
+        if (r) {
+            /* Take the job back out of the queue. */
+            struct proc **pp = &pool.head;
+            while (*pp != p) pp = &(*pp)->pool_next;
+            *pp = NULL;
+            pool.tail = pp;
+        } else pool.total++;
+    }
+    pthread_mutex_unlock(&pool.m);
+    return r ? -EAGAIN : 0;
 }
 
 int proc_start(struct proc *p, proc_main_fn main, int argc, char *const argv[], bool async)
@@ -211,14 +275,8 @@ int proc_start(struct proc *p, proc_main_fn main, int argc, char *const argv[], 
         proc_exit(p, run_main(p));
         return 0;
     }
-    pthread_attr_t at;
-    pthread_attr_init(&at);
-    pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
-    pthread_attr_setstacksize(&at, 8u << 20);
     p->vm->threads++;
-    int r = pthread_create(&p->thread, &at, proc_thread, p);
-    pthread_attr_destroy(&at);
-    if (r) {
+    if (pool_submit(p) < 0) {
         p->vm->threads--;
         p->state = P_EMBRYO;
         return -EAGAIN;

@@ -1290,7 +1290,9 @@ static int exec_pipeline(struct sh *sh, struct sh_node *n)
             undo_redirs(sh, &u);
             break;
         }
-        struct proc *c = spawn_node(sh, k, prev, last ? -1 : fds[1], true, -1, -1);
+        /* The last stage runs on this thread (as a child process): one host
+         * thread fewer per pipeline. */
+        struct proc *c = spawn_node(sh, k, prev, last ? -1 : fds[1], !last, -1, -1);
         pids[i] = c ? c->pid : -1;
         stats[i] = c ? 0 : 1;
         if (prev >= 0) sys_close(sh->p, prev);
