@@ -539,6 +539,17 @@ static int apply_redirs(struct sh *sh, struct sh_redir *r, struct undo *u)
                    r->op == SH_R_DUP_OUT || r->op == SH_R_ERR_OUT || r->op == SH_R_APPEND_ERR;
         if (fd < 0) fd = out ? 1 : 0;
         if (r->op == SH_R_CLOSE && r->fd < 0) fd = 1;
+        if (r->fd_var && (r->op == SH_R_CLOSE || r->op == SH_R_DUP_IN || r->op == SH_R_DUP_OUT)) {
+            /* {var}>&- and {var}>&N act on the fd the variable names. */
+            const char *v = sh_var_get(sh, r->fd_var);
+            char *end;
+            long n = v ? strtol(v, &end, 10) : -1;
+            if (!v || *end || n < 0 || n > 1000000) {
+                sh_error(sh, "%s: ambiguous redirect", r->fd_var);
+                return -1;
+            }
+            fd = (int)n;
+        }
         int flags = 0;
         char *name = NULL;
         switch (r->op) {
@@ -1231,22 +1242,32 @@ static void set_pipestatus(struct sh *sh, int *st, int n)
     for (int i = 0; i < sh->npipestatus; i++) sh->pipestatus[i] = st[i];
 }
 
-/* $PIPESTATUS is built when read: setting an array after every command
- * would cost more than the commands. A scratch variable holds it. */
-struct sh_var *sh_pipestatus_var(struct sh *sh)
+/* $PIPESTATUS, $FUNCNAME, $BASH_LINENO and $BASH_SOURCE are built when
+ * read: keeping arrays up to date after every command or call would cost
+ * more than the commands. A scratch variable holds the last one read. */
+struct sh_var *sh_special_array(struct sh *sh, const char *name)
 {
+    int which = !strcmp(name, "PIPESTATUS") ? 0 : !strcmp(name, "FUNCNAME") ? 1
+              : !strcmp(name, "BASH_LINENO") ? 2 : !strcmp(name, "BASH_SOURCE") ? 3 : -1;
+    if (which < 0 || (which > 0 && !sh->nfunc)) return NULL;
     if (!sh->ps_var) {
         sh->ps_var = calloc(1, sizeof *sh->ps_var);
         if (!sh->ps_var) return NULL;
     }
     struct sh_var *v = sh->ps_var;
     sh_var_clear_value(v);
-    v->name = "PIPESTATUS";
+    v->name = "";
     v->attr = V_ARRAY;
-    for (int i = 0; i < sh->npipestatus; i++) {
-        char buf[16];
-        snprintf(buf, sizeof buf, "%d", sh->pipestatus[i]);
-        sh_array_set(v, i, buf, false);
+    int n = which == 0 ? sh->npipestatus : sh->nfunc;
+    for (int i = 0; i < n; i++) {
+        char buf[32];
+        const char *val = buf;
+        int top = sh->nfunc - 1 - i; /* innermost first */
+        if (which == 0) snprintf(buf, sizeof buf, "%d", sh->pipestatus[i]);
+        else if (which == 1) val = sh->funcname[top];
+        else if (which == 2) snprintf(buf, sizeof buf, "%d", sh->call_lines[top]);
+        else val = sh->src_kind == SRC_FILE ? sh->script_name : sh->src_kind == SRC_C ? "environment" : "main";
+        sh_array_set(v, i, val, false);
     }
     return v;
 }

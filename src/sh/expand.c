@@ -244,7 +244,7 @@ static int param_lookup(struct sh *sh, const char *name, const struct sh_word *i
     const char *final = name;
     struct sh_var *v = NULL;
     if (sh_valid_name(name)) v = sh_var_resolve(sh, name, &final);
-    if (!v && !strcmp(name, "PIPESTATUS")) v = sh_pipestatus_var(sh);
+    if (!v) v = sh_special_array(sh, name);
     if (index) {
         const char *it = index->text;
         bool all = it && (!strcmp(it, "@") || !strcmp(it, "*"));
@@ -1030,7 +1030,8 @@ static int expand_part(struct xstate *x, const struct sh_wpart *p, bool quoted)
         cur(x)->force = true;
         return 0;
     case SH_WP_DQUOTE:
-        cur(x)->force = true;
+        /* "" keeps an empty word; "$@" with no parameters does not. */
+        if (!p->sub) cur(x)->force = true;
         return expand_parts(x, p->sub, true);
     case SH_WP_TILDE:
         if (quoted) {

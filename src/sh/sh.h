@@ -193,7 +193,7 @@ struct sh {
     char *last_arg; /* $_ */
     int pipestatus[256];
     int npipestatus;
-    struct sh_var *ps_var; /* $PIPESTATUS as last read */
+    struct sh_var *ps_var; /* the last special array read (sh_special_array) */
     int lineno;
     int rootpid;    /* $$ */
     uint64_t start_ns; /* for SECONDS */
@@ -325,7 +325,8 @@ char *sh_find_in_path(struct sh *sh, const char *name, bool use_hash);
  * builtins: command, builtin, exec). */
 int sh_run_argv(struct sh *sh, int argc, char **argv, bool builtins_only, bool no_functions);
 
-struct sh_var *sh_pipestatus_var(struct sh *sh);
+/* $PIPESTATUS, $FUNCNAME, $BASH_LINENO, $BASH_SOURCE, built when read. */
+struct sh_var *sh_special_array(struct sh *sh, const char *name);
 /* Run a command from PATH with exactly env (taken over). */
 int sh_run_external_env(struct sh *sh, int argc, char **argv, char **env);
 
