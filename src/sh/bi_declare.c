@@ -23,6 +23,11 @@
 #define EXPORT_USAGE "export [-fn] [name[=value] ...] or export -p"
 #define READONLY_USAGE "readonly [-aAf] [name[=value] ...] or readonly -p"
 
+/* An array declared without a value (`declare -a a`): declare -p shows no
+ * "=()" for it. A private attribute bit; assignments through var.c keep or
+ * drop it, and it only counts while the array is empty. */
+#define V_NOVALUE (1u << 30)
+
 /* ---- quoting ------------------------------------------------------------------------------ */
 
 /* bash's sh_double_quote: "..." with \ before $ ` " \. */
@@ -95,6 +100,7 @@ static void sb_add(struct strbuf *b, const char *s)
 
 static bool var_isset(const struct sh_var *v)
 {
+    if ((v->attr & V_NOVALUE) && !v->n && !v->count) return false;
     if (v->attr & V_ARRAY) return true;
     if (v->attr & V_ASSOC) return true;
     return v->val != NULL;
@@ -598,6 +604,8 @@ static int declare_main(struct sh *sh, int argc, char **argv, const char *opts, 
             if (r < 0) status = 1;
         }
         if (v && (on & V_READONLY)) v->attr |= V_READONLY;
+        if (v && !eq && (v->attr & (V_ARRAY | V_ASSOC)) && !v->n && !v->count) v->attr |= V_NOVALUE;
+        if (v && eq) v->attr &= ~V_NOVALUE;
         free(name);
     }
     return status;

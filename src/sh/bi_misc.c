@@ -157,7 +157,71 @@ static struct bi_state *bstate(struct sh *sh)
     return s;
 }
 
-bool sh_builtin_enabled(struct sh *sh, const char *name);
+static struct compspec *spec_copy(const struct compspec *c)
+{
+    struct compspec *n = xmalloc(sizeof *n);
+    *n = *c;
+    n->next = NULL;
+    n->name = xstrdup(c->name);
+    n->words = xstrdup(c->words);
+    n->globpat = xstrdup(c->globpat);
+    n->prefix = xstrdup(c->prefix);
+    n->suffix = xstrdup(c->suffix);
+    n->filterpat = xstrdup(c->filterpat);
+    n->command = xstrdup(c->command);
+    n->funcname = xstrdup(c->funcname);
+    return n;
+}
+
+static void spec_free(struct compspec *c);
+
+void sh_bi_state_clone(struct sh *parent, struct sh *child)
+{
+    pthread_mutex_lock(&state_lock);
+    struct bi_state *s = states;
+    while (s && s->sh != parent) s = s->next;
+    if (!s) {
+        pthread_mutex_unlock(&state_lock);
+        return;
+    }
+    struct bi_state *c = xmalloc(sizeof *c);
+    *c = *s;
+    c->sh = child;
+    c->optind_seen = xstrdup(s->optind_seen);
+    c->specs = NULL;
+    struct compspec **tail = &c->specs;
+    for (struct compspec *e = s->specs; e; e = e->next) {
+        *tail = spec_copy(e);
+        tail = &(*tail)->next;
+    }
+    c->disabled = s->ndisabled ? xmalloc((size_t)s->ndisabled * sizeof *c->disabled) : NULL;
+    for (int i = 0; i < s->ndisabled; i++) c->disabled[i] = xstrdup(s->disabled[i]);
+    c->next = states;
+    states = c;
+    pthread_mutex_unlock(&state_lock);
+}
+
+void sh_bi_state_free(struct sh *sh)
+{
+    pthread_mutex_lock(&state_lock);
+    struct bi_state **pp = &states;
+    while (*pp && (*pp)->sh != sh) pp = &(*pp)->next;
+    struct bi_state *s = *pp;
+    if (s) *pp = s->next;
+    pthread_mutex_unlock(&state_lock);
+    if (!s) return;
+    free(s->optind_seen);
+    while (s->specs) {
+        struct compspec *c = s->specs;
+        s->specs = c->next;
+        spec_free(c);
+    }
+    for (int i = 0; i < s->ndisabled; i++) free(s->disabled[i]);
+    free(s->disabled);
+    free(s);
+}
+
+
 bool sh_builtin_enabled(struct sh *sh, const char *name)
 {
     pthread_mutex_lock(&state_lock);
@@ -537,12 +601,13 @@ int bi_help(struct sh *sh, int argc, char **argv)
                 if (k >= NHELP) break;
                 char buf[64];
                 const char *syn = help_table[k].synopsis;
+                int w = col ? width - 1 : width;
                 buf[0] = sh_builtin_enabled(sh, help_table[k].name) ? ' ' : '*';
                 size_t l = strlen(syn);
-                if (l > (size_t)width - 2) {
-                    memcpy(buf + 1, syn, (size_t)width - 3);
-                    buf[width - 2] = '>';
-                    buf[width - 1] = 0;
+                if (l > (size_t)w - 2) {
+                    memcpy(buf + 1, syn, (size_t)w - 3);
+                    buf[w - 2] = '>';
+                    buf[w - 1] = 0;
                 } else {
                     memcpy(buf + 1, syn, l + 1);
                 }
@@ -556,13 +621,23 @@ int bi_help(struct sh *sh, int argc, char **argv)
         return 0;
     }
     int status = 0;
+    if (strpbrk(argv[o.ind], "*?[")) {
+        sh_printf(sh, 1, "Shell commands matching keyword%s `", o.ind + 1 < argc ? "s" : "");
+        for (int i = o.ind; i < argc; i++) sh_printf(sh, 1, "%s%s", argv[i], i + 1 < argc ? ", " : "");
+        sh_printf(sh, 1, "'\n\n");
+    }
     for (int i = o.ind; i < argc; i++) {
         bool found = false;
-        for (size_t k = 0; k < NHELP; k++) {
-            if (sh_match(sh, argv[i], help_table[k].name) ||
-                !strncmp(help_table[k].name, argv[i], strlen(argv[i]))) {
-                help_show(sh, &help_table[k], mode);
-                found = true;
+        /* Pass 1: exact names and pattern matches; pass 2: prefixes. */
+        for (int pass = 1; pass < 3 && !found; pass++) {
+            for (size_t k = 0; k < NHELP; k++) {
+                const char *nm = help_table[k].name;
+                bool m = pass == 1 ? !strcmp(argv[i], nm) || sh_match(sh, argv[i], nm)
+                                   : !strncmp(nm, argv[i], strlen(argv[i]));
+                if (m) {
+                    help_show(sh, &help_table[k], mode);
+                    found = true;
+                }
             }
         }
         if (!found) {
@@ -1385,7 +1460,7 @@ static int comp_parse(struct sh *sh, int argc, char **argv, const char *opts, co
             int b = action_bit(o.arg);
             if (b < 0) {
                 sh_error(sh, "%s: %s: invalid action name", argv[0], o.arg);
-                return -1;
+                return -2;
             }
             a->actions |= 1u << b;
             break;
@@ -1394,7 +1469,7 @@ static int comp_parse(struct sh *sh, int argc, char **argv, const char *opts, co
             int b = option_bit(o.arg);
             if (b < 0) {
                 sh_error(sh, "%s: %s: invalid option name", argv[0], o.arg);
-                return -1;
+                return -2;
             }
             if (o.plus) a->ominus |= 1u << b;
             else a->options |= 1u << b, a->oplus |= 1u << b;
@@ -1740,8 +1815,7 @@ int bi_complete(struct sh *sh, int argc, char **argv)
             c->filterpat = xstrdup(a.filterpat);
             c->command = xstrdup(a.command);
             c->funcname = xstrdup(a.funcname);
-            /* newest first, like bash's hash bucket order for small tables */
-            c->next = NULL;
+                        c->next = NULL;
             *spec_find(st, "\x01") = c;
         }
     }

@@ -539,11 +539,7 @@ int bi_mapfile(struct sh *sh, int argc, char **argv)
     }
     const char *array = "MAPFILE";
     if (o.ind < argc) {
-        array = argv[o.ind];
-        if (o.ind + 1 < argc) {
-            sh_printf(sh, 2, "%s: usage: %s\n", name, MAPFILE_USAGE);
-            return 2;
-        }
+        array = argv[o.ind]; /* bash ignores any further words */
     }
     if (!sh_valid_name(array)) {
         sh_error(sh, "%s: `%s': not a valid identifier", name, array);

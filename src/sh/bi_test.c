@@ -229,7 +229,8 @@ struct tst {
     const char *name; /* "test" or "[" */
     char **argv;
     int argc, pos;
-    bool failed; /* a syntax error was reported: status 2 */
+    bool failed;  /* a syntax error was reported: status 2 */
+    bool bracket; /* `[`: argv[argc] is the "]" */
 };
 
 static int tsyntax(struct tst *t, const char *fmt, const char *arg)
@@ -320,7 +321,10 @@ static int term(struct tst *t)
         if (t->failed) return 0;
         int v = expr(t);
         if (t->failed) return 0;
-        if (t->pos >= t->argc) return tsyntax(t, "`)' expected", NULL);
+        if (t->pos >= t->argc) {
+            if (t->bracket) return tsyntax(t, "`)' expected, found %s", "]");
+            return tsyntax(t, "`)' expected", NULL);
+        }
         if (!is(t->argv[t->pos], ")")) return tsyntax(t, "`)' expected, found %s", t->argv[t->pos]);
         advance(t, false);
         return v;
@@ -416,7 +420,7 @@ static int four_arguments(struct tst *t)
 
 static int run_test(struct sh *sh, const char *name, int argc, char **argv)
 {
-    struct tst t = {sh, name, argv, argc, 1, false};
+    struct tst t = {sh, name, argv, argc, 1, false, name[0] == '['};
     if (t.pos >= argc) return 1;
     int v;
     switch (argc - 1) {

@@ -69,6 +69,13 @@ int sh_bopt_next(struct sh *sh, struct sh_bopt *o, int argc, char **argv, const 
 int sh_bi_assign(struct sh *sh, const char *lhs, const char *val);
 /* NAME or NAME[SUB] with a valid NAME (printf -v, read, mapfile). */
 bool sh_bi_valid_lhs(const char *s);
+/* State the bi_*.c builtins keep per shell (getopts position, completion
+ * specs, enable -n, ulimit): sh_clone must call sh_bi_state_clone(parent,
+ * child) and sh_free sh_bi_state_free(sh) (bi_misc.c). Until then a
+ * subshell starts without it and it is kept until the process ends. */
+void sh_bi_state_clone(struct sh *parent, struct sh *child);
+void sh_bi_state_free(struct sh *sh);
+bool sh_builtin_enabled(struct sh *sh, const char *name);
 /* The locale of the shell's variables (LC_ALL, LC_CTYPE, LANG) is UTF-8. */
 bool sh_utf8(struct sh *sh);
 #endif

@@ -1115,6 +1115,33 @@ static void set_last_arg(struct sh *sh, int argc, char **argv)
     sh->last_arg = xstrdup(argc ? argv[argc - 1] : "");
 }
 
+static bool is_decl_builtin(struct sh *sh, const char *name)
+{
+    static const char *const names[] = {"declare", "typeset", "local", "export", "readonly"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (!strcmp(names[i], name)) return !sh_func_find(sh, name);
+    return false;
+}
+
+int sh_assign_text(struct sh *sh, const char *text)
+{
+    struct sh_arena *a = sh_arena_new();
+    if (!a) return -1;
+    struct sh_node *n = NULL;
+    const char *err;
+    int el, r = -1;
+    if (sh_parse_string(a, text, strlen(text), NULL, &n, &err, &el) == 0 && n &&
+        n->kind == SH_N_LIST && n->kids && !n->kids->next)
+        n = n->kids;
+    while (n && (n->kind == SH_N_PIPELINE || n->kind == SH_N_ANDOR) && n->kids && !n->kids->next)
+        n = n->kids;
+    if (n && n->kind == SH_N_SIMPLE && n->words && (n->words->flags & SH_WF_ASSIGN) && !n->words->next)
+        r = do_assign(sh, n->words, NULL, NULL);
+    else sh_error(sh, "`%s': not a valid identifier", text);
+    sh_arena_free(a);
+    return r;
+}
+
 static int exec_simple(struct sh *sh, struct sh_node *n)
 {
     sh->lineno = n->line;
@@ -1128,9 +1155,19 @@ static int exec_simple(struct sh *sh, struct sh_node *n)
         if (!assigns) assigns = w;
     }
     struct sh_strv args = {0};
-    if (first_cmd && sh_expand_words(sh, first_cmd, &args, 0) < 0) {
-        strv_clear(&args);
-        return sh->fatal ? (sh->status = 1) : 1;
+    if (first_cmd) {
+        /* The command name first: declaration builtins expand their
+         * assignment arguments differently. */
+        struct sh_word one = *first_cmd;
+        one.next = NULL;
+        int r = sh_expand_words(sh, &one, &args, 0);
+        int xf = 0;
+        if (r == 0 && args.n && is_decl_builtin(sh, args.v[0])) xf = X_DECL;
+        if (r == 0 && first_cmd->next) r = sh_expand_words(sh, first_cmd->next, &args, xf);
+        if (r < 0) {
+            strv_clear(&args);
+            return sh->fatal ? (sh->status = 1) : 1;
+        }
     }
     int st = 0;
     struct sh_strv tr = {0};

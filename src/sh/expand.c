@@ -1210,9 +1210,41 @@ static int glob_field(struct sh *sh, char *s, unsigned char *fl, size_t n, struc
 
 /* ---- entry points ------------------------------------------------------------ */
 
+/* "NAME=", "NAME+=" or "NAME[sub]=" of an assignment word. */
+static char *assign_prefix(const struct sh_word *w)
+{
+    const struct sh_assign *a = w->assign;
+    if (a->index) return xasprintf("%s[%s]%s=", a->name, a->index->text ? a->index->text : "", a->append ? "+" : "");
+    return xasprintf("%s%s=", a->name, a->append ? "+" : "");
+}
+
 static int expand_one(struct sh *sh, const struct sh_word *w, int flags, struct sh_strv *out)
 {
     struct xstate x = {sh, flags, NULL, 0, 0, false};
+    if ((w->flags & SH_WF_ASSIGN) && w->assign && w->assign->name) {
+        /* An assignment word as an argument. Declaration builtins get it
+         * whole and unsplit (a compound value as its source text, which
+         * they parse); other commands see NAME= then the usual expansion. */
+        if (w->assign->compound) {
+            strv_push(out, xstrdup(w->text));
+            return 0;
+        }
+        char *pre = assign_prefix(w);
+        if (flags & X_DECL) {
+            char *val = w->parts ? sh_expand_word(sh, w, X_NOSPLIT | X_ASSIGN) : xstrdup("");
+            if (!val) {
+                free(pre);
+                return -1;
+            }
+            strv_push(out, xasprintf("%s%s", pre, val));
+            free(pre);
+            free(val);
+            return 0;
+        }
+        cur(&x);
+        add(&x, pre, strlen(pre), F_QUOTED);
+        free(pre);
+    }
     cur(&x);
     int r = expand_part_word(&x, w, false);
     if (r < 0 || x.error) {

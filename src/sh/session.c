@@ -217,8 +217,10 @@ int cmd_bash(struct proc *p, int argc, char **argv)
         sh->arg0 = xstrdup(file);
         free(sh->script_name);
         sh->script_name = xstrdup(file);
+        sh->src_kind = SRC_FILE;
     } else {
         src = slurp(sh, 0, &len, &err);
+        sh->src_kind = SRC_STDIN;
     }
     if (!src) {
         sh_printf(sh, 2, "%s: %s\n", argv[0], vos_strerror(err));

@@ -283,6 +283,7 @@ enum {
     X_NOBRACE = 1 << 4,
     X_HEREDOC = 1 << 5,
     X_REGEX = 1 << 6,    /* =~ right side: quoted chars escaped for ERE */
+    X_DECL = 1 << 7,     /* arguments of declare/local/export/...: NAME=v whole */
 };
 /* Expand a list of words into fields; -1 on an expansion error (message
  * printed, sh->fatal may be set). */
@@ -320,6 +321,11 @@ int sh_call_function(struct sh *sh, struct sh_func *f, int argc, char **argv);
 
 /* Command lookup: "function", "builtin", "file" (path), or NULL. */
 char *sh_find_in_path(struct sh *sh, const char *name, bool use_hash);
+
+/* Perform an assignment given as text, "NAME=value", "NAME+=value",
+ * "NAME[sub]=value" or "NAME=(...)" (parsed and expanded as bash would),
+ * on the variable visible now. 0, or -1 after a message. */
+int sh_assign_text(struct sh *sh, const char *text);
 
 /* Run argv as a simple command that has been expanded (used by eval-like
  * builtins: command, builtin, exec). */
