@@ -795,7 +795,7 @@ static int param_op(struct sh_parser *p, struct wb *w, struct sh_param *pr)
             sb_putc(p, &w->text, ':');
             pr->arg2 = param_arg(p, w, "}");
         }
-        return 1;
+        return pr->arg->text[0] || pr->arg2; /* ${x:} is a bad substitution */
     }
     if (c == '@' && d && strchr("QEPAaUuLKk", d) && sh__peekc(p, 2) == '}') {
         getch(p);
@@ -930,14 +930,8 @@ static int word_ends(struct sh_parser *p, enum wmode m, int c, int *depth, const
     case WM_NORMAL: return is_meta(c);
     case WM_DQUOTE: return c == '"' || c == 0;
     case WM_HEREDOC: return c == 0;
-    case WM_PARAM:
-        if (c == 0) return 1;
-        if (c == '{') (*depth)++;
-        if (c == '}' && *depth > 0) {
-            (*depth)--;
-            return 0;
-        }
-        return *depth == 0 && strchr(stops, c) != NULL;
+    case WM_PARAM: /* bash does not pair braces inside ${...} */
+        return c == 0 || strchr(stops, c) != NULL;
     case WM_ARITH:
     case WM_EXTGLOB:
         if (c == 0) return 1;
@@ -1678,6 +1672,7 @@ int sh__splice_alias(struct sh_parser *p, size_t start, size_t end, const char *
     p->len = nlen;
     for (int i = 0; i < p->nalias; i++)
         if (p->aliases[i].end >= end) p->aliases[i].end = p->aliases[i].end - old + vn;
+    if (p->alias_next && p->alias_next_end >= end) p->alias_next_end = p->alias_next_end - old + vn;
     if (p->nalias == p->alias_cap) {
         int cap = p->alias_cap ? p->alias_cap * 2 : 8;
         void *a = realloc(p->aliases, (size_t)cap * sizeof *p->aliases);

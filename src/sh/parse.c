@@ -66,11 +66,18 @@ static int try_alias(struct sh_parser *p)
     if (sh__alias_active(p, t->word->text, t->start)) return 0;
     const char *v = o->alias(o->ctx, t->word->text);
     if (!v) return 0;
-    size_t vn = strlen(v);
+    size_t vn = strlen(v), start = t->start;
     p->line = t->start_line;
-    sh__splice_alias(p, t->start, p->pos, t->word->text, v);
+    sh__splice_alias(p, start, p->pos, t->word->text, v);
     p->tok.valid = 0;
-    p->alias_next = vn > 0 && (v[vn - 1] == ' ' || v[vn - 1] == '\t');
+    /* the first word of the expansion is checked again; a trailing blank
+     * makes the word after the expansion eligible too */
+    p->alias_first = 1;
+    p->alias_end = start + vn;
+    if (vn > 0 && (v[vn - 1] == ' ' || v[vn - 1] == '\t')) {
+        p->alias_next = 1; /* kept through nested expansions, as in bash */
+        p->alias_next_end = start + vn;
+    }
     return 1;
 }
 
@@ -80,7 +87,10 @@ static struct sh_token *peek_cmd(struct sh_parser *p)
     int guard = 0;
     for (;;) {
         struct sh_token *t = sh__peek(p, CMDPOS);
-        if (guard++ > 10000 || !try_alias(p)) return t;
+        if (guard++ > 10000 || !try_alias(p)) {
+            p->alias_first = 0;
+            return t;
+        }
     }
 }
 
@@ -169,15 +179,20 @@ static struct sh_node *parse_simple(struct sh_parser *p, struct sh_word *first, 
     for (;;) {
         int flags = have_cmd ? (decl ? LX_DECL : 0) : LX_ASSIGN;
         struct sh_token *t = sh__peek(p, flags);
-        if (t->t == T_WORD && p->alias_next) {
-            p->alias_next = 0;
-            if (try_alias(p)) continue;
+        if (t->t == T_WORD && (p->alias_first || p->alias_next)) {
+            int after = p->alias_next && t->start >= p->alias_next_end;
+            int check = (p->alias_first && t->start < p->alias_end) || after;
+            if (after) p->alias_next = 0;
+            p->alias_first = 0;
+            if (check && try_alias(p)) continue;
         }
         if (t->t == T_REDIR) {
             add_redir(&n->redirs, parse_redir(p));
             continue;
         }
         if (t->t != T_WORD) break;
+        /* after assignments the command word is still in command position */
+        if (!have_cmd && n->words && !t->word->assign && try_alias(p)) continue;
         struct sh_word *w = t->word;
         sh__consume(p);
         if (have_cmd && !decl && w->assign) w->assign = NULL;
@@ -187,7 +202,7 @@ static struct sh_node *parse_simple(struct sh_parser *p, struct sh_word *first, 
             decl = is_decl_builtin(w);
         }
     }
-    p->alias_next = 0;
+    p->alias_next = p->alias_first = 0;
     return n;
 }
 
@@ -426,7 +441,7 @@ static const char *cond_tok_text(struct sh_parser *p, struct sh_token *t)
 static struct sh_token *cond_next(struct sh_parser *p, int flags)
 {
     struct sh_token *t = sh__peek(p, LX_COND | flags);
-    if (t->t == T_EOF) sh__fail(p, p->line, "unexpected EOF while looking for `]]'");
+    if (t->t == T_EOF) sh__fail(p, p->cond_line, "unexpected EOF while looking for `]]'");
     return t;
 }
 
@@ -569,6 +584,7 @@ static struct sh_node *parse_cond(struct sh_parser *p, int line)
 {
     sh__consume(p); /* [[ */
     struct sh_node *n = new_node(p, SH_N_COND, line);
+    p->cond_line = line;
     n->test = cond_or(p);
     struct sh_token *t = cond_next(p, 0);
     if (!cond_end(t))

@@ -132,9 +132,13 @@ struct sh_parser {
     struct sh_heredoc_pending *hd_head, **hd_tail;
     struct sh_alias_active *aliases;
     int nalias, alias_cap;
-    int alias_next; /* previous alias ended in a blank */
-    int in_cond;    /* lexing inside [[ ]]: extglob groups always allowed */
-    int in_regex;   /* lexing the right side of =~ */
+    int alias_first;       /* the next word starts an alias expansion: check it */
+    int alias_next;        /* the last expansion ended in a blank */
+    size_t alias_end;      /* where the last expansion's text ends */
+    size_t alias_next_end; /* where the last blank-ended expansion ends */
+    int cond_line;         /* line of the [[ being parsed */
+    int in_cond;           /* lexing inside [[ ]]: extglob groups always allowed */
+    int in_regex;          /* lexing the right side of =~ */
     int err_line;
     char *err;
     char *err_ctx;
