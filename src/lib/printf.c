@@ -195,10 +195,14 @@ static int utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
     }
     int len;
     uint32_t v, min;
-    if (c >= 0xc2 && c <= 0xdf) len = 2, v = c & 0x1f, min = 0x80;
-    else if (c >= 0xe0 && c <= 0xef) len = 3, v = c & 0x0f, min = 0x800;
-    else if (c >= 0xf0 && c <= 0xf4) len = 4, v = c & 0x07, min = 0x10000;
-    else return -1;
+    if (c >= 0xc2 && c <= 0xdf)
+        len = 2, v = c & 0x1f, min = 0x80;
+    else if (c >= 0xe0 && c <= 0xef)
+        len = 3, v = c & 0x0f, min = 0x800;
+    else if (c >= 0xf0 && c <= 0xf4)
+        len = 4, v = c & 0x07, min = 0x10000;
+    else
+        return -1;
     if ((size_t)len > n) return -1;
     for (int i = 1; i < len; i++) {
         if ((s[i] & 0xc0) != 0x80) return -1;
@@ -326,9 +330,12 @@ char *pf_bash_quote(const char *s, bool utf8)
     char *o = r;
     for (const char *p = s; *p; p++) {
         unsigned char c = (unsigned char)*p;
-        if (c && strchr(bstab, c)) *o++ = '\\';
-        else if (c == '#' && p == s) *o++ = '\\';
-        else if (c == '~' && (p == s || p[-1] == ':' || p[-1] == '=')) *o++ = '\\';
+        if (c && strchr(bstab, c))
+            *o++ = '\\';
+        else if (c == '#' && p == s)
+            *o++ = '\\';
+        else if (c == '~' && (p == s || p[-1] == ':' || p[-1] == '='))
+            *o++ = '\\';
         *o++ = (char)c;
     }
     *o = 0;
@@ -340,8 +347,10 @@ char *pf_bash_quote(const char *s, bool utf8)
 static const char *parse_tz_offset(const char *s, long *secs)
 {
     int sign = 1;
-    if (*s == '+') s++;
-    else if (*s == '-') sign = -1, s++;
+    if (*s == '+')
+        s++;
+    else if (*s == '-')
+        sign = -1, s++;
     if (!isdigit((unsigned char)*s)) return NULL;
     long h = 0, m = 0, sec = 0;
     while (isdigit((unsigned char)*s)) h = h * 10 + (*s++ - '0');
@@ -412,8 +421,10 @@ static const char *bnext(struct bargs *a)
 static void bash_invalidnum(struct pf_ctx *c, const char *s)
 {
     const char *msg = "invalid number";
-    if (s[0] == '0' && isdigit((unsigned char)s[1])) msg = "invalid octal number";
-    else if (s[0] == '0' && s[1] == 'x') msg = "invalid hex number";
+    if (s[0] == '0' && isdigit((unsigned char)s[1]))
+        msg = "invalid octal number";
+    else if (s[0] == '0' && s[1] == 'x')
+        msg = "invalid hex number";
     pf_error(c, "%s: %s", s, msg);
     c->status = 1;
 }
@@ -436,8 +447,10 @@ static intmax_t bash_getint(struct pf_ctx *c, struct bargs *a)
     char *end;
     errno = 0;
     intmax_t v = strtoimax(s, &end, 0);
-    if (*end) bash_invalidnum(c, s);
-    else if (errno == ERANGE) pf_error(c, "warning: %s: %s", s, strerror(ERANGE));
+    if (*end)
+        bash_invalidnum(c, s);
+    else if (errno == ERANGE)
+        pf_error(c, "warning: %s: %s", s, strerror(ERANGE));
     return v;
 }
 
@@ -449,8 +462,10 @@ static uintmax_t bash_getuint(struct pf_ctx *c, struct bargs *a)
     char *end;
     errno = 0;
     uintmax_t v = strtoumax(s, &end, 0);
-    if (*end) bash_invalidnum(c, s);
-    else if (errno == ERANGE) pf_error(c, "warning: %s: %s", s, strerror(ERANGE));
+    if (*end)
+        bash_invalidnum(c, s);
+    else if (errno == ERANGE)
+        pf_error(c, "warning: %s: %s", s, strerror(ERANGE));
     return v;
 }
 
@@ -462,8 +477,10 @@ static long double bash_getfloat(struct pf_ctx *c, struct bargs *a)
     char *end;
     errno = 0;
     long double v = strtold(s, &end);
-    if (*end) bash_invalidnum(c, s);
-    else if (errno == ERANGE) pf_error(c, "warning: %s: %s", s, strerror(ERANGE));
+    if (*end)
+        bash_invalidnum(c, s);
+    else if (errno == ERANGE)
+        pf_error(c, "warning: %s: %s", s, strerror(ERANGE));
     return v;
 }
 
@@ -507,7 +524,14 @@ static int bash_tescape(struct pf_ctx *c, const char *p, char *out, int *olen, b
     case 'r': *out = '\r'; break;
     case 't': *out = '\t'; break;
     case 'v': *out = '\v'; break;
-    case '0': case '1': case '2': case '3': case '4': case '5': case '6': case '7': {
+    case '0':
+    case '1':
+    case '2':
+    case '3':
+    case '4':
+    case '5':
+    case '6':
+    case '7': {
         int v = ch - '0';
         for (int n = 2 + (!v && sawc); ISOCT(*p) && n--; p++) v = v * 8 + (*p - '0');
         *out = (char)(v & 0xff);
@@ -534,8 +558,10 @@ static int bash_tescape(struct pf_ctx *c, const char *p, char *out, int *olen, b
             *out = '\\';
             return 0;
         }
-        if (v <= 0x7f) *out = (char)v;
-        else *olen = pf_utf8_encode(v, out);
+        if (v <= 0x7f)
+            *out = (char)v;
+        else
+            *olen = pf_utf8_encode(v, out);
         break;
     }
     case '\\': *out = '\\'; break;
@@ -658,14 +684,17 @@ static char *trunc_chars(const char *s, int prec, bool utf8)
     return strndup(s, i);
 }
 
-static void bash_time(struct pf_ctx *c, const char *tfmt, const char *dir, struct bargs *a,
-                      int fw, int prec)
+static void bash_time(struct pf_ctx *c, const char *tfmt, const char *dir, struct bargs *a, int fw,
+                      int prec)
 {
     int64_t secs;
     intmax_t arg = a->i < a->argc ? bash_getint(c, a) : -1;
-    if (arg == -1) secs = c->now;
-    else if (arg == -2) secs = c->start_time;
-    else secs = arg;
+    if (arg == -1)
+        secs = c->now;
+    else if (arg == -2)
+        secs = c->start_time;
+    else
+        secs = arg;
     struct tm tm;
     char zbuf[16];
     pf_localtime(c->tz, secs, &tm, zbuf);
@@ -745,8 +774,10 @@ static int bash_pass(struct pf_ctx *c, const char *format, struct bargs *a)
         memcpy(dir, start, dl);
         if (have_fw) a1 = fieldwidth, nstar = 1;
         if (have_prec) {
-            if (nstar) a2 = precision;
-            else a1 = precision;
+            if (nstar)
+                a2 = precision;
+            else
+                a1 = precision;
             nstar++;
         }
         switch (conv) {
@@ -772,8 +803,10 @@ static int bash_pass(struct pf_ctx *c, const char *format, struct bargs *a)
             char *tfmt = malloc(strlen(f) + 3);
             if (!tfmt) return 1;
             for (; *f; f++) {
-                if (*f == '(') depth++;
-                else if (*f == ')') depth--;
+                if (*f == '(')
+                    depth++;
+                else if (*f == ')')
+                    depth--;
                 if (!depth) break;
                 tfmt[tl++] = *f;
             }
@@ -870,7 +903,14 @@ static int bash_pass(struct pf_ctx *c, const char *format, struct bargs *a)
             emit(c, dir, nstar, a1, a2, 'u', v);
             break;
         }
-        case 'e': case 'E': case 'f': case 'F': case 'g': case 'G': case 'a': case 'A': {
+        case 'e':
+        case 'E':
+        case 'f':
+        case 'F':
+        case 'g':
+        case 'G':
+        case 'a':
+        case 'A': {
             long double v = bash_getfloat(c, a);
             dir[dl] = 'L';
             dir[dl + 1] = conv;
@@ -910,8 +950,10 @@ static void cu_verify(struct pf_ctx *c, const char *s, const char *end, int err)
         pf_error(c, "%s%s%s: %s", lq(c), s, rq(c), strerror(err));
         c->status = 1;
     } else if (*end) {
-        if (s == end) pf_error(c, "%s%s%s: expected a numeric value", lq(c), s, rq(c));
-        else pf_error(c, "%s%s%s: value not completely converted", lq(c), s, rq(c));
+        if (s == end)
+            pf_error(c, "%s%s%s: expected a numeric value", lq(c), s, rq(c));
+        else
+            pf_error(c, "%s%s%s: value not completely converted", lq(c), s, rq(c));
         c->status = 1;
     }
 }
@@ -1159,8 +1201,10 @@ static int cu_pass(struct pf_ctx *c, const char *format, int argc, char **argv)
         int nstar = 0, a1 = 0, a2 = 0;
         if (have_fw) a1 = fw, nstar = 1;
         if (have_prec) {
-            if (nstar) a2 = prec;
-            else a1 = prec;
+            if (nstar)
+                a2 = prec;
+            else
+                a1 = prec;
             nstar++;
         }
         switch (conv) {

@@ -1581,9 +1581,14 @@ static void gen_action(struct sh *sh, int bit, struct sh_strv *out, const char *
 {
     if (bit < CA_LETTERS) {
         switch (comp_letters[bit]) {
-        case 'a':
-            for (struct sh_alias *a = sh->aliases; a; a = a->next) add_if(out, a->name, word);
+        case 'a': {
+            struct sh_strv al = {0};
+            for (struct sh_alias *a = sh->aliases; a; a = a->next) add_if(&al, a->name, word);
+            if (al.n) qsort(al.v, al.n, sizeof *al.v, cmp_str);
+            for (size_t i = 0; i < al.n; i++) strv_push(out, al.v[i]);
+            free(al.v);
             return;
+        }
         case 'b':
             for (size_t i = 0; i < sh_builtin_count; i++)
                 if (strcmp(sh_builtins[i].name, "bash_false_dummy"))
