@@ -549,15 +549,15 @@ static void lex_backquote(struct sh_parser *p, struct wb *w)
         int c = getraw(p);
         if (!c) eof_matching(p, line, "`");
         if (c == '`') break;
-        sb_putc(p, &raw, c);
+        if (c != '\\') sb_putc(p, &raw, c);
         if (c == '\\') {
             int d = getraw(p);
             if (!d) eof_matching(p, line, "`");
+            if (d == '\n') continue; /* a line continuation is gone from text too */
+            sb_putc(p, &raw, c);
             sb_putc(p, &raw, d);
             if (d == '\\' || d == '`' || d == '$' || (d == '"' && w->in_dq)) {
                 sb_putc(p, &body, d);
-            } else if (d == '\n') {
-                /* continuation inside backquotes */
             } else {
                 sb_putc(p, &body, '\\');
                 sb_putc(p, &body, d);

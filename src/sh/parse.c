@@ -530,7 +530,9 @@ static struct sh_cond *cond_binary(struct sh_parser *p, struct sh_word *left)
 
 static struct sh_cond *cond_term(struct sh_parser *p)
 {
-    struct sh_token *t = cond_skip_newlines(p);
+    struct sh_token *t;
+    while ((t = sh__peek(p, LX_COND))->t == T_NEWLINE) sh__consume(p);
+    if (t->t == T_EOF) sh__fail(p, p->line, "unexpected token `EOF' in conditional command");
     int line = t->line;
     if (cond_end(t)) sh__fail(p, line, "%s", "");
     if (t->t == T_LPAREN) {
@@ -694,8 +696,8 @@ static struct sh_node *parse_compound(struct sh_parser *p)
 
 static int is_reserved_stop(struct sh_token *t)
 {
-    static const char *const kw[] = {"}",    "then", "fi",   "do", "done",
-                                     "esac", "elif", "else", "]]", NULL};
+    static const char *const kw[] = {"}",    "then", "fi", "do", "done", "esac",
+                                     "elif", "else", "]]", "in", NULL};
     return t->t == T_WORD && in_list(t->word, kw);
 }
 

@@ -1247,6 +1247,13 @@ static const struct err_case err_cases[] = {
     {"a[1\n", 1, "unexpected EOF while looking for matching `]'", NULL},
     {"echo `echo\n", 1, "unexpected EOF while looking for matching ``'", NULL},
     {"until; do :; done\n", 1, "syntax error near unexpected token `;'", "until; do :; done"},
+    {"in x\n", 1, "syntax error near unexpected token `in'", "in x"},
+    {"echo a; ]] x\n", 1, "syntax error near unexpected token `]]'", "echo a; ]] x"},
+    {"x\n\n[[ a ==\nb\n", 3, "unexpected argument `newline' to conditional binary operator", NULL},
+    {"x\n\n[[ a\n&& b\n", 3, "unexpected token `newline', conditional binary operator expected",
+     NULL},
+    {"x\n\n[[ a == b &&\n", 4, "unexpected token `EOF' in conditional command", NULL},
+    {"x\n[[ a == b\n", 2, "unexpected EOF while looking for `]]'", NULL},
     {"[[ ]]\n", 1, "", NULL},
     {"[[ a && ]]\n", 1, "", NULL},
 };
@@ -1268,6 +1275,8 @@ static void run_err_case(void **state)
 /* ---- printer: byte for byte what bash 5.2's declare -f prints ---------------- */
 
 static const char *const print_cases[] = {
+    "f() { x=`echo a | \\\n  tr a b`; }",
+    "f() { echo `echo 'a\\\nb'`; }",
     "f() { echo hi; }",
     "f() { a; b; c; }",
     "f() { a && b || c; }",
