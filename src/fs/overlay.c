@@ -240,6 +240,7 @@ struct overlay {
 
 struct ov_snap {
     void *upper;
+    const struct vfs_ops *uops; /* the upper's (memfs) */
     struct pmap l2u, umap;
     uint64_t uroot, uindex;
 };
@@ -998,6 +999,7 @@ static void *overlay_snapshot(struct vfs_fs *fs)
     if (!U_OPS->snapshot) return NULL;
     struct ov_snap *s = calloc(1, sizeof *s);
     if (!s) return NULL;
+    s->uops = U_OPS;
     if (!(s->upper = U_OPS->snapshot(o->upper))) {
         free(s);
         return NULL;
@@ -1013,12 +1015,7 @@ static void overlay_snapshot_free(void *snap)
 {
     struct ov_snap *s = snap;
     if (!s) return;
-    /* Snapshots of the upper are memfs's. */
-    struct vfs_fs *probe = memfs_new(0, 0, 0);
-    if (probe) {
-        probe->ops->snapshot_free(s->upper);
-        probe->ops->destroy(probe);
-    }
+    s->uops->snapshot_free(s->upper);
     pm_drop(&s->l2u);
     pm_drop(&s->umap);
     free(s);
