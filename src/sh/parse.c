@@ -775,7 +775,8 @@ static struct sh_node *parse_pipeline(struct sh_parser *p)
         }
         t = peek_cmd(p);
     }
-    if ((flags & SH_NF_TIME) && ends_pipeline(t) && t->t != T_RPAREN) {
+    /* bare `time`; bash rejects `( time )` but prints `( time\n)` as that */
+    if ((flags & SH_NF_TIME) && ends_pipeline(t)) {
         struct sh_node *n = new_node(p, SH_N_PIPELINE, line);
         n->flags = flags;
         return n;

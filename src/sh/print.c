@@ -254,6 +254,7 @@ static void connector(struct pr *p, enum sh_sep sep, int has_second)
     default: { /* ; or newline */
         char c = sep == SH_SEP_NL ? '\n' : ';';
         char s[2] = {p->comsub ? c : ';', 0};
+        int was_newline = !p->ndeferred && !p->was_heredoc && c == '\n';
         if (!p->ndeferred) {
             if (!p->was_heredoc)
                 out(p, s);
@@ -264,6 +265,8 @@ static void connector(struct pr *p, enum sh_sep sep, int has_second)
         }
         if (p->in_func) {
             out(p, "\n");
+        } else if (p->comsub && c == '\n' && !was_newline) {
+            out(p, "\n"); /* keep newlines in $( ) without doubling them */
         } else {
             if (c == ';') out(p, " ");
             if (has_second) p->skip++;

@@ -1275,6 +1275,8 @@ static void run_err_case(void **state)
 /* ---- printer: byte for byte what bash 5.2's declare -f prints ---------------- */
 
 static const char *const print_cases[] = {
+    "f() { x=$(cat <<n\nn\necho a\necho b); }",
+    "f() { x=$(cat <<n; echo c\nn\necho a; echo b\n); }",
     "f() { x=`echo a | \\\n  tr a b`; }",
     "f() { echo `echo 'a\\\nb'`; }",
     "f() { echo hi; }",
@@ -1573,12 +1575,13 @@ static void run_print_case(void **state)
     if (wl && want[wl - 1] == '\n') want[wl - 1] = 0;
     if (strcmp(got, want)) fail_msg("printing %s\n--- bash:\n%s\n--- ours:\n%s", src, want, got);
     /* and the printed text reads back to the same text (except coproc,
-     * which bash prints as `coproc COPROC cmd`) */
+     * which bash prints as `coproc COPROC cmd`, and a `;` after a here-doc
+     * inside $( ), which bash's printer turns into a newline) */
     struct sh_parser *q = sh_parser_new(got, strlen(got), &o);
     struct sh_node *m;
     assert_int_equal(sh_parse_next(q, &m), 1);
     char *again = sh_print_function(NULL, m);
-    if (!strstr(got, "coproc")) assert_string_equal(again, got);
+    if (!strstr(got, "coproc") && !strstr(got, "$(cat <<")) assert_string_equal(again, got);
     free(again);
     sh_parser_free(q);
     free(got);
