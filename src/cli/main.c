@@ -14,9 +14,14 @@
 #include <unistd.h>
 
 static const char usage[] =
-    "Usage: vos [OPTION]... run COMMAND [ARG]...\n"
-    "Run COMMAND inside a new virtual machine and stream its output.\n"
+    "Usage: vos [OPTION]... [-c SCRIPT [NAME [ARG]...] | FILE [ARG]...]\n"
+    "       vos [OPTION]... run COMMAND [ARG]...\n"
+    "Run a bash script (from -c, a file, or standard input) or a command inside a\n"
+    "new virtual machine and stream its output; with no script and a terminal on\n"
+    "standard input, start an interactive shell.\n"
     "\n"
+    "  -c SCRIPT             run SCRIPT, like bash -c\n"
+    "  -e, -u, -x, -o OPT    shell options, as bash takes them\n"
     "  --root DIR[:VMPATH]   mount host directory DIR at VMPATH (default /workspace)\n"
     "                        as a copy-on-write overlay and start there: writes stay\n"
     "                        in memory\n"
@@ -38,8 +43,9 @@ static const char usage[] =
     "\n"
     "The exit status is the command's; 2 for bad usage.\n";
 
-/* What to run in the VM. The shell adds VOS_RUN_SCRIPT (-c, file, stdin). */
-enum run_kind { RUN_ARGV };
+/* What to run in the VM: a command by argv (also how scripts run: as the
+ * VM's /bin/bash with arguments), or an interactive session. */
+enum run_kind { RUN_ARGV, RUN_INTERACTIVE };
 struct run_what {
     enum run_kind kind;
     char **argv;
@@ -97,6 +103,56 @@ static void json_string(FILE *out, const char *s, size_t n)
     fputc('"', out);
 }
 
+/* A line-by-line interactive shell over the VM's session: each line runs
+ * with vos_exec, so state persists as in a terminal. */
+static int interactive(vos_vm *vm, vos_exec_opts *eo, vos_result *last)
+{
+    char *line = NULL;
+    size_t cap = 0;
+    int status = 0;
+    memset(last, 0, sizeof *last);
+    eo->stdin_data = NULL;
+    eo->stdin_len = 0;
+    for (;;) {
+        fputs("vos$ ", stderr);
+        fflush(stderr);
+        ssize_t n = getline(&line, &cap, stdin);
+        if (n < 0) {
+            fputs("exit\n", stderr);
+            break;
+        }
+        vos_result r;
+        int rc = vos_exec(vm, line, eo, &r);
+        eo->cwd = NULL; /* the session remembers where it is */
+        if (rc < 0) {
+            fprintf(stderr, "vos: %s\n", vos_strerror(rc));
+            continue;
+        }
+        status = r.status;
+        vos_result_free(&r);
+        if (!strncmp(line, "exit", 4) && (line[4] == '\n' || line[4] == ' ' || !line[4])) break;
+    }
+    free(line);
+    last->status = status;
+    return 0;
+}
+
+/* argv for the VM's bash: shell options, then what to run. */
+static char **bash_argv(const struct cli_opts *o, const char *script, int extra, char **args)
+{
+    char **v = calloc((size_t)o->nshargs + (size_t)extra + 8, sizeof *v);
+    if (!v) return NULL;
+    int n = 0;
+    v[n++] = "/bin/bash";
+    for (int i = 0; i < o->nshargs; i++) v[n++] = o->shargs[i];
+    if (script) {
+        v[n++] = "-c";
+        v[n++] = (char *)script;
+    }
+    for (int i = 0; i < extra; i++) v[n++] = args[i];
+    return v;
+}
+
 /* Run what in a VM made from o; print as o says; return the exit status. */
 static int run_in_vm(const struct cli_opts *o, const struct run_what *what)
 {
@@ -121,7 +177,9 @@ static int run_in_vm(const struct cli_opts *o, const struct run_what *what)
         eo.stdin_len = inlen;
     }
     vos_result r;
-    int rc = vos_run(vm, what->argv, &eo, &r);
+    int rc;
+    if (what->kind == RUN_INTERACTIVE) rc = interactive(vm, &eo, &r);
+    else rc = vos_run(vm, what->argv, &eo, &r);
     fflush(stdout);
     int status = rc < 0 ? 1 : r.status;
     char *diff = NULL;
@@ -181,11 +239,57 @@ int main(int argc, char **argv)
         cli_opts_free(&o);
         return 0;
     }
-    if (o.argc < 1)
-        st = bad_usage("missing command");
-    else if (strcmp(o.argv[0], "run")) {
-        snprintf(err, sizeof err, "unknown command '%s'", o.argv[0]);
-        st = bad_usage(err);
+    if (o.command) {
+        char **v = bash_argv(&o, o.command, o.argc, o.argv);
+        struct run_what w = {RUN_ARGV, v};
+        st = v ? run_in_vm(&o, &w) : 1;
+        free(v);
+    } else if (o.argc < 1 || strcmp(o.argv[0], "run")) {
+        /* A script file (from the host), standard input, or a terminal. */
+        char **v = NULL;
+        char *text = NULL;
+        struct run_what w = {RUN_ARGV, NULL};
+        if (o.argc >= 1) {
+            FILE *f = fopen(o.argv[0], "rb");
+            size_t len;
+            if (!f || !(text = read_all(f, &len))) {
+                fprintf(stderr, "vos: %s: %s\n", o.argv[0], strerror(f ? ENOMEM : errno));
+                if (f) fclose(f);
+                cli_opts_free(&o);
+                return 127;
+            }
+            fclose(f);
+            if (memchr(text, 0, len)) {
+                fprintf(stderr, "vos: %s: cannot execute binary file\n", o.argv[0]);
+                free(text);
+                cli_opts_free(&o);
+                return 126;
+            }
+            /* bash FILE: $0 is FILE and messages say "FILE: line N:". */
+            v = bash_argv(&o, NULL, 0, NULL);
+            char **more = v ? realloc(v, ((size_t)o.nshargs + (size_t)o.argc + 8) * sizeof *v) : NULL;
+            if (more) {
+                v = more;
+                int n = 1 + o.nshargs;
+                v[n++] = "--vos-script-name";
+                v[n++] = o.argv[0];
+                v[n++] = "-c";
+                v[n++] = text;
+                for (int i = 0; i < o.argc; i++) v[n++] = o.argv[i];
+                v[n] = NULL;
+            } else {
+                free(v);
+                v = NULL;
+            }
+        } else if (!isatty(0)) {
+            v = bash_argv(&o, NULL, 0, NULL);
+        } else {
+            w.kind = RUN_INTERACTIVE;
+        }
+        w.argv = v;
+        st = (v || w.kind == RUN_INTERACTIVE) ? run_in_vm(&o, &w) : 1;
+        free(v);
+        free(text);
     } else {
         /* Options may also follow "run" (vos run --timeout 1 CMD). */
         int used = 0;

@@ -193,6 +193,14 @@ static int option(struct cli_opts *o, const char *name, const char *val, char *e
     return 0;
 }
 
+static void add_sharg(struct cli_opts *o, char *a)
+{
+    char **v = realloc(o->shargs, ((size_t)o->nshargs + 1) * sizeof *v);
+    if (!v) return;
+    o->shargs = v;
+    o->shargs[o->nshargs++] = a;
+}
+
 int cli_parse_more(int argc, char **argv, int *used, struct cli_opts *o, char *err, size_t n)
 {
     int i = 0;
@@ -235,6 +243,17 @@ int cli_parse_more(int argc, char **argv, int *used, struct cli_opts *o, char *e
             o->help = 1;
         else if (a[1] == '-')
             return bad(err, n, "unrecognized option '%s'", a);
+        else if (!strcmp(a, "-c")) {
+            if (i + 1 >= argc) return bad(err, n, "option requires an argument -- 'c'");
+            o->command = argv[++i];
+            i++;
+            break; /* what follows is $0 and the arguments */
+        } else if (!strcmp(a, "-o") || !strcmp(a, "+o")) {
+            if (i + 1 >= argc) return bad(err, n, "option requires an argument -- 'o'");
+            add_sharg(o, a);
+            add_sharg(o, argv[++i]);
+        } else if (strspn(a + 1, "euxvfCn") == strlen(a + 1))
+            add_sharg(o, a);
         else
             return bad(err, n, "invalid option -- '%c'", a[1]);
     }
@@ -257,6 +276,7 @@ int cli_parse(int argc, char **argv, struct cli_opts *o, char *err, size_t n)
 
 void cli_opts_free(struct cli_opts *o)
 {
+    free(o->shargs);
     free(o->root);
     free(o->root_at);
     for (int i = 0; i < o->nmounts; i++) {

@@ -22,6 +22,9 @@ struct cli_opts {
     int nenv;
     int diff, apply, json, version, help;
     uint64_t timeout_ms, memory, disk, max_output;
+    const char *command; /* -c SCRIPT */
+    char **shargs;       /* shell options for bash: -e, -u, -x, +e, -o NAME... */
+    int nshargs;
     /* What is left after the options: a subcommand and its operands. */
     int argc;
     char **argv;

@@ -323,6 +323,7 @@ struct sh *sh_clone(struct sh *sh, struct proc *child)
     c->dirstack = strv_copy(sh->dirstack, sh->ndirs);
     c->is_subshell = true;
     c->subshell_level = sh->subshell_level + 1;
+    sh_bi_state_clone(sh, c);
     c->popts.ctx = c;
     c->jump = J_NONE;
     c->exit_requested = false;
@@ -393,6 +394,7 @@ void sh_free(struct sh *sh)
         sh_var_clear_value(sh->ps_var);
         free(sh->ps_var);
     }
+    sh_bi_state_free(sh);
     free(sh);
 }
 
@@ -1022,6 +1024,7 @@ static int dispatch(struct sh *sh, int argc, char **argv, struct sh_strv *tmpenv
 {
     struct sh_func *f = no_func ? NULL : sh_func_find(sh, argv[0]);
     const struct sh_builtin *b = sh_builtin_find(argv[0]);
+    if (b && !sh_builtin_enabled(sh, argv[0])) b = NULL;
     if (f && !(b && b->special && sh->opt[O_POSIX])) {
         /* Temporary assignments become visible to the function. */
         if (tmpenv && tmpenv->n) {

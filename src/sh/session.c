@@ -127,7 +127,7 @@ int cmd_bash(struct proc *p, int argc, char **argv)
     struct sh *sh = sh_new(p);
     if (!sh) return 2;
     p->sh = sh;
-    const char *cmd = NULL;
+    const char *cmd = NULL, *script_name = NULL;
     bool read_stdin = false;
     int i = 1;
     for (; i < argc; i++) {
@@ -135,6 +135,11 @@ int cmd_bash(struct proc *p, int argc, char **argv)
         if (!strcmp(a, "--")) {
             i++;
             break;
+        }
+        if (!strcmp(a, "--vos-script-name") && i + 1 < argc) {
+            /* vos FILE: the script text comes with -c, named as a file. */
+            script_name = argv[++i];
+            continue;
         }
         if (!strcmp(a, "--norc") || !strcmp(a, "--noprofile") || !strcmp(a, "--posix")) {
             if (!strcmp(a, "--posix")) sh->opt[O_POSIX] = true;
@@ -200,6 +205,11 @@ int cmd_bash(struct proc *p, int argc, char **argv)
         if (i < argc) {
             free(sh->arg0);
             sh->arg0 = xstrdup(argv[i++]);
+        }
+        if (script_name) {
+            free(sh->script_name);
+            sh->script_name = xstrdup(script_name);
+            sh->src_kind = SRC_FILE;
         }
     } else if (i < argc && !read_stdin) {
         /* A script file: $0 is its name, messages say "name: line N:". */
