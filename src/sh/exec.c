@@ -1524,6 +1524,8 @@ static int eval_cond(struct sh *sh, struct sh_cond *c)
 
 /* ---- compound commands -------------------------------------------------- */
 
+static void debug_trap(struct sh *sh, int line);
+
 static bool loop_should_stop(struct sh *sh)
 {
     if (sh->jump == J_BREAK) {
@@ -1552,6 +1554,8 @@ static int exec_for(struct sh *sh, struct sh_node *n)
     sh->loop_depth++;
     for (size_t i = 0; i < items.n; i++) {
         if (proc_check(sh->p) < 0 && sh->p->killed) break;
+        debug_trap(sh, n->line);
+        if (sh->jump == J_EXIT) break;
         if (sh_var_set(sh, n->name, items.v[i], false) < 0) {
             st = 1;
             break;
@@ -1655,6 +1659,18 @@ static void check_errexit(struct sh *sh, int st)
     }
 }
 
+/* The DEBUG trap runs before simple commands, [[ ]], (( )), case, and each
+ * for iteration, at the command's line; $? is kept for the command. */
+static void debug_trap(struct sh *sh, int line)
+{
+    if (!sh->trap_debug || sh->in_trap || (sh->func_depth && !sh->opt[O_FUNCTRACE])) return;
+    int saved = sh->status;
+    sh->lineno = line;
+    sh_run_trap(sh, sh->trap_debug);
+    if (sh->jump == J_RETURN && !sh->func_depth && !sh->source_depth) sh->jump = J_NONE;
+    if (sh->jump != J_EXIT) sh->status = saved;
+}
+
 static void run_pending_traps(struct sh *sh)
 {
     struct proc *p = sh->p;
@@ -1676,11 +1692,15 @@ void sh_after_command(struct sh *sh)
     run_pending_traps(sh);
 }
 
+static void debug_trap(struct sh *sh, int line);
+
 static int exec_node_inner(struct sh *sh, struct sh_node *n)
 {
     int st = 0;
     switch (n->kind) {
     case SH_N_SIMPLE:
+        debug_trap(sh, n->line);
+        if (sh->jump == J_EXIT) return sh->status;
         st = exec_simple(sh, n);
         sh->status = st;
         sh->pipestatus[0] = st;
@@ -1688,7 +1708,9 @@ static int exec_node_inner(struct sh *sh, struct sh_node *n)
         check_errexit(sh, st);
         return st;
     case SH_N_PIPELINE:
+        sh->lineno = n->line;
         st = exec_pipeline(sh, n);
+        sh->lineno = n->line;
         sh->status = st;
         if (n->kids && n->kids->next) check_errexit(sh, st);
         else if (n->flags & SH_NF_BANG) {
@@ -1749,11 +1771,15 @@ static int exec_node_inner(struct sh *sh, struct sh_node *n)
     case SH_N_FOR: return exec_for(sh, n);
     case SH_N_SELECT: return exec_for(sh, n);
     case SH_N_ARITH_FOR: return exec_arith_for(sh, n);
-    case SH_N_CASE: return exec_case(sh, n);
+    case SH_N_CASE:
+        debug_trap(sh, n->line);
+        sh->lineno = n->line;
+        return exec_case(sh, n);
     case SH_N_FUNCDEF:
         if (sh_func_define(sh, n->name, n, NULL) < 0) return 1;
         return 0;
     case SH_N_COND:
+        debug_trap(sh, n->line);
         sh->lineno = n->line;
         if (sh->opt[O_XTRACE]) {
             char *t = sh_print_command(n);
@@ -1767,6 +1793,7 @@ static int exec_node_inner(struct sh *sh, struct sh_node *n)
         check_errexit(sh, st);
         return st;
     case SH_N_ARITH: {
+        debug_trap(sh, n->line);
         sh->lineno = n->line;
         intmax_t v;
         sh->arith_prefix = "((: ";
