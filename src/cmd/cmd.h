@@ -31,6 +31,7 @@ int cmd_printf(struct proc *p, int argc, char **argv);
 int cmd_pwd(struct proc *p, int argc, char **argv);
 int cmd_seq(struct proc *p, int argc, char **argv);
 int cmd_sleep(struct proc *p, int argc, char **argv);
+int cmd_tail(struct proc *p, int argc, char **argv);
 int cmd_tee(struct proc *p, int argc, char **argv);
 int cmd_true(struct proc *p, int argc, char **argv);
 int cmd_wc(struct proc *p, int argc, char **argv);

@@ -20,6 +20,7 @@ const struct cmd_entry cmd_table[] = {
     {"seq", cmd_seq, "print a sequence of numbers"},
     {"sh", cmd_bash, "command interpreter (the vos shell)"},
     {"sleep", cmd_sleep, "delay for a specified amount of time"},
+    {"tail", cmd_tail, "output the last part of files"},
     {"tee", cmd_tee, "read from standard input and write to standard output and files"},
     {"true", cmd_true, "do nothing, successfully"},
     {"wc", cmd_wc, "print newline, word, and byte counts for each file"},
