@@ -1900,15 +1900,18 @@ int sh_run_source(struct sh *sh, const char *src, size_t len, int first_line)
             break;
         }
         if (!n) continue;
-        sh->fatal = false;
         st = sh_exec_node(sh, n);
         sh->status = st;
         sh_after_command(sh);
-        if (sh->fatal && !sh->interactive && !sh->in_trap) {
-            /* An expansion error in a non-interactive shell ends it. */
-            sh->exit_requested = true;
-            if (!sh->exit_status) sh->exit_status = st ? st : 1;
-            sh->jump = J_EXIT;
+        if (sh->exit_requested && sh->jump == J_NONE) sh->jump = J_EXIT;
+        if (sh->fatal) {
+            /* An expansion or assignment error abandons the rest of the
+             * current top-level command, as bash discards the line; inner
+             * levels (eval, source, traps) unwind to it. */
+            if (sh->run_depth > 1 || sh->jump != J_NONE) break;
+            sh->fatal = false;
+            if (!st) st = sh->status = 1;
+            continue;
         }
         if (sh->jump != J_NONE) break;
     }

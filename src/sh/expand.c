@@ -229,6 +229,30 @@ static int eval_index(struct sh *sh, const struct sh_word *w, intmax_t *idx)
 }
 
 /* Gather the value(s) of a parameter reference, before any operator. */
+/* A word parsed from text (a subscript kept as text: ${!ref} targets,
+ * namerefs to a[i]); its text is the text itself. NULL on a parse error. */
+struct sh_word *sh_word_from_text(struct sh_arena *a, const char *text, size_t len)
+{
+    char *src = xasprintf(": %.*s", (int)len, text);
+    struct sh_node *n = NULL;
+    const char *err;
+    int el;
+    struct sh_word *w = NULL;
+    if (sh_parse_string(a, src, strlen(src), NULL, &n, &err, &el) == 0) {
+        while (n && (n->kind == SH_N_LIST || n->kind == SH_N_PIPELINE || n->kind == SH_N_ANDOR) && n->kids)
+            n = n->kids;
+        if (n && n->kind == SH_N_SIMPLE && n->words && n->words->next && !n->words->next->next)
+            w = n->words->next;
+    }
+    if (!w && !len) {
+        w = sh_arena_alloc(a, sizeof *w);
+        if (w) w->text = "";
+    }
+    if (w) w->text = sh_arena_strndup(a, text, len);
+    free(src);
+    return w;
+}
+
 static int param_lookup(struct sh *sh, const char *name, const struct sh_word *index,
                         struct pval *pv, bool for_length)
 {
@@ -244,6 +268,16 @@ static int param_lookup(struct sh *sh, const char *name, const struct sh_word *i
     const char *final = name;
     struct sh_var *v = NULL;
     if (sh_valid_name(name)) v = sh_var_resolve(sh, name, &final);
+    if (final != name && !index && strchr(final, '[')) {
+        /* A nameref to an element, a[2]: look that up. */
+        char *base = xstrndup(final, strcspn(final, "["));
+        struct sh_arena *a = sh_arena_new();
+        struct sh_word *sub = a ? sh_word_from_text(a, final + strlen(base) + 1, strlen(final) - strlen(base) - 2) : NULL;
+        int r = sub ? param_lookup(sh, base, sub, pv, for_length) : -1;
+        free(base);
+        if (a) sh_arena_free(a);
+        return r;
+    }
     if (!v) v = sh_special_array(sh, name);
     if (index) {
         const char *it = index->text;
@@ -453,7 +487,7 @@ static void unbound(struct sh *sh, const char *name)
     sh_error(sh, "%s: unbound variable", name);
     sh->fatal = true;
     sh->exit_requested = !sh->interactive;
-    sh->exit_status = sh->is_subshell ? 1 : 127;
+    sh->exit_status = !sh->is_subshell && sh->src_kind == SRC_C ? 127 : 1;
 }
 
 static int expand_part(struct xstate *x, const struct sh_wpart *p, bool quoted);
@@ -637,6 +671,16 @@ static int expand_param(struct xstate *x, const struct sh_param *pm, bool quoted
         strv_clear(&pv.v);
         return 0;
     }
+    struct sh_var *nr = (pm->flags & SH_PARAM_INDIRECT) && !pm->index && sh_valid_name(name)
+                            ? sh_var_find(sh, name) : NULL;
+    if (nr && (nr->attr & V_NAMEREF)) {
+        /* bash inverts ${!ref} for a nameref: the name it refers to. */
+        memset(&pv, 0, sizeof pv);
+        if (nr->val) pv_add(&pv, nr->val), pv.set = true;
+        emit_values(x, &pv, quoted);
+        strv_clear(&pv.v);
+        return 0;
+    }
     if (pm->flags & SH_PARAM_INDIRECT) {
         /* ${!name}: the value of name names the parameter. */
         struct pval ref;
@@ -649,8 +693,7 @@ static int expand_param(struct xstate *x, const struct sh_param *pm, bool quoted
             }
             strv_clear(&ref.v);
             sh_error(sh, "%s: invalid indirect expansion", name);
-            sh->fatal = true;
-            return -1;
+            return -1; /* the command fails; the shell goes on */
         }
         indirect = ref.multi ? join(sh, &ref.v, false) : xstrdup(ref.v.v[0]);
         strv_clear(&ref.v);
@@ -671,19 +714,17 @@ static int expand_param(struct xstate *x, const struct sh_param *pm, bool quoted
                    !(strlen(indirect) == 1 && strchr("@*#?-$!0_", indirect[0]))) {
             sh_error(sh, "%s: invalid variable name", indirect);
             free(indirect);
-            sh->fatal = true;
             return -1;
         }
     }
-    struct sh_word subw = {0};
-    struct sh_wpart subp = {0};
+    struct sh_arena *sub_arena = NULL;
     if (isub) {
-        subp.kind = SH_WP_LIT;
-        subp.text = isub;
-        subp.len = strlen(isub);
-        subw.parts = &subp;
-        subw.text = isub;
-        index = &subw;
+        sub_arena = sh_arena_new();
+        index = sub_arena ? sh_word_from_text(sub_arena, isub, strlen(isub)) : NULL;
+        if (!index) {
+            r = -1;
+            goto out;
+        }
     }
     if (param_lookup(sh, name, index, &pv, pm->op == SH_PO_LENGTH) < 0) {
         r = -1;
@@ -753,7 +794,7 @@ static int expand_param(struct xstate *x, const struct sh_param *pm, bool quoted
             free(msg);
             sh->fatal = true;
             sh->exit_requested = !sh->interactive;
-            sh->exit_status = sh->is_subshell ? 1 : 127;
+            sh->exit_status = !sh->is_subshell && sh->src_kind == SRC_C ? 127 : 1;
             r = -1;
             goto out;
         }
@@ -850,6 +891,7 @@ out:
     free(indirect);
     free(iname);
     free(isub);
+    if (sub_arena) sh_arena_free(sub_arena);
     return r;
 }
 

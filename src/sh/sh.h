@@ -74,6 +74,7 @@ struct sh_scope *sh_scope_clone(const struct sh_scope *s, struct sh_scope *up);
 struct sh_var *sh_var_find(struct sh *sh, const char *name);
 /* Follow namerefs (at most 8 hops); NULL when it ends unset. */
 struct sh_var *sh_var_resolve(struct sh *sh, const char *name, const char **final_name);
+bool sh_nameref_cycle(struct sh *sh, const char *name);
 /* Get a scalar value: $name, ${name[0]} of an array. NULL if unset. */
 const char *sh_var_get(struct sh *sh, const char *name);
 /* Set a scalar (applying -i -l -u); append with append. Returns 0, or -1
@@ -290,6 +291,7 @@ enum {
 int sh_expand_words(struct sh *sh, struct sh_word *words, struct sh_strv *out, int flags);
 /* Expand one word to one string (no splitting, no globbing). */
 char *sh_expand_word(struct sh *sh, const struct sh_word *w, int flags);
+struct sh_word *sh_word_from_text(struct sh_arena *a, const char *text, size_t len);
 /* Arithmetic on text (already expanded or not): 0 ok, -1 error printed. */
 int sh_arith_text(struct sh *sh, const char *expr, intmax_t *out);
 int sh_arith_word(struct sh *sh, const struct sh_word *w, intmax_t *out);

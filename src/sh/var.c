@@ -255,10 +255,31 @@ static struct sh_scope *scope_of(struct sh *sh, struct sh_var *target)
     return NULL;
 }
 
+/* A nameref's target must be a name or name[subscript]; anything else
+ * (bash: "#", "1") leaves the variable an ordinary one. */
+static bool ref_target_ok(const char *t)
+{
+    if (!t || !*t) return false;
+    const char *br = strchr(t, '[');
+    if (!br) return sh_valid_name(t);
+    size_t l = strlen(t);
+    if (t[l - 1] != ']') return false;
+    char *base = xstrndup(t, (size_t)(br - t));
+    bool ok = sh_valid_name(base);
+    free(base);
+    return ok;
+}
+
 struct sh_var *sh_var_resolve(struct sh *sh, const char *name, const char **final_name)
 {
     struct sh_var *v = sh_var_find(sh, name);
-    for (int hops = 0; v && (v->attr & V_NAMEREF) && v->val && *v->val && hops < 8; hops++) {
+    int hops = 0;
+    while (v && (v->attr & V_NAMEREF) && ref_target_ok(v->val)) {
+        if (++hops > 8) {
+            /* A circle of namerefs: reads see nothing. */
+            if (final_name) *final_name = name;
+            return NULL;
+        }
         name = v->val;
         /* A reference to an array element ("a[1]") resolves no further here. */
         if (strchr(name, '[')) break;
@@ -266,6 +287,17 @@ struct sh_var *sh_var_resolve(struct sh *sh, const char *name, const char **fina
     }
     if (final_name) *final_name = name;
     return v;
+}
+
+bool sh_nameref_cycle(struct sh *sh, const char *name)
+{
+    struct sh_var *v = sh_var_find(sh, name);
+    for (int hops = 0; v && (v->attr & V_NAMEREF) && ref_target_ok(v->val); hops++) {
+        if (hops > 8) return true;
+        if (strchr(v->val, '[')) return false;
+        v = sh_var_find(sh, v->val);
+    }
+    return false;
 }
 
 const char *sh_array_get(const struct sh_var *v, intmax_t idx)
@@ -483,6 +515,11 @@ static void special_assigned(struct sh *sh, struct sh_var *v);
 
 int sh_var_set(struct sh *sh, const char *name, const char *val, bool append)
 {
+    if (sh_nameref_cycle(sh, name)) {
+        sh_error(sh, "warning: %s: circular name reference", name);
+        sh->fatal = true;
+        return -1;
+    }
     const char *final = name;
     struct sh_var *v = sh_var_resolve(sh, name, &final);
     if (final != name && strchr(final, '[')) {
