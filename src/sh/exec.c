@@ -866,14 +866,87 @@ static int exec_file(struct sh *sh, const char *path, char **argv, char **env)
 
 /* ---- simple commands -------------------------------------------------------- */
 
+/* The elements of NAME=( ... ) expanded: keys[i] is the subscript text
+ * ("+" prefixed for [k]+=v) or NULL for a plain element, vals[i] the value.
+ * Subscripts of an associative array are expanded as words, of an indexed
+ * one kept as arithmetic text. */
+static int expand_elems(struct sh *sh, struct sh_word *elems, const char *name,
+                        struct sh_strv *keys, struct sh_strv *vals)
+{
+    struct sh_var *v = sh_var_resolve(sh, name, NULL);
+    bool assoc = v && (v->attr & V_ASSOC);
+    for (struct sh_word *e = elems; e; e = e->next) {
+        if (e->assign && !e->assign->name && e->assign->index) {
+            char *val = e->parts ? sh_expand_word(sh, e, X_NOSPLIT | X_ASSIGN) : xstrdup("");
+            char *k = assoc ? sh_expand_word(sh, e->assign->index, X_NOSPLIT)
+                            : sh_expand_word(sh, e->assign->index, X_NOSPLIT | X_HEREDOC);
+            if (!val || !k) {
+                free(val);
+                free(k);
+                return -1;
+            }
+            if (e->assign->append) {
+                char *pk = xasprintf("+%s", k);
+                free(k);
+                k = pk;
+            }
+            /* keys and vals stay parallel: push the key first. */
+            if (keys->n + 2 > keys->cap) {
+                keys->cap = keys->cap ? keys->cap * 2 : 8;
+                keys->v = xrealloc(keys->v, keys->cap * sizeof *keys->v);
+            }
+            keys->v[keys->n++] = k;
+            keys->v[keys->n] = NULL;
+            strv_push(vals, val);
+            continue;
+        }
+        struct sh_strv one = {0};
+        struct sh_word w = *e;
+        w.next = NULL;
+        if (sh_expand_words(sh, &w, &one, 0) < 0) {
+            strv_clear(&one);
+            return -1;
+        }
+        for (size_t i = 0; i < one.n; i++) {
+            if (keys->n + 2 > keys->cap) {
+                keys->cap = keys->cap ? keys->cap * 2 : 8;
+                keys->v = xrealloc(keys->v, keys->cap * sizeof *keys->v);
+            }
+            keys->v[keys->n++] = NULL;
+            keys->v[keys->n] = NULL;
+            strv_push(vals, one.v[i]);
+            one.v[i] = NULL;
+        }
+        free(one.v);
+    }
+    return 0;
+}
+
 /* Apply an assignment word; with env, collect NAME=VALUE for a command's
  * temporary environment instead. */
 static int do_assign(struct sh *sh, struct sh_word *w, struct sh_strv *env, struct sh_strv *tr)
 {
     struct sh_assign *a = w->assign;
     const char *name = a->name;
+    if (a->compound && env) {
+        /* As an environment binding a compound value is just text. */
+        strv_push(env, xstrdup(w->text));
+        return 0;
+    }
+    if (a->compound && a->index) {
+        sh_error(sh, "%s[%s]: cannot assign list to array member", name, a->index->text ? a->index->text : "");
+        return -1;
+    }
     if (a->compound) {
-        /* NAME=( ... ) */
+        /* NAME=( ... ): the elements are expanded before the array changes,
+         * so a=(0 "${a[@]}") sees the old value. */
+        struct sh_strv keys = {0}, vals = {0};
+        int kind_r = expand_elems(sh, a->elems, name, &keys, &vals);
+        if (kind_r < 0) {
+            strv_clear(&keys);
+            strv_clear(&vals);
+            return -1;
+        }
         struct sh_var *v = sh_var_resolve(sh, name, &name);
         if (v && (v->attr & V_READONLY)) {
             sh_error(sh, "%s: readonly variable", name);
@@ -889,41 +962,30 @@ static int do_assign(struct sh *sh, struct sh_word *w, struct sh_strv *env, stru
         if (!assoc) sh_var_make_array(v);
         intmax_t next = 0;
         if (!assoc && v->n) next = v->arr[v->n - 1].idx + 1;
-        for (struct sh_word *e = a->elems; e; e = e->next) {
-            if (e->assign && !e->assign->name && e->assign->index) {
-                /* [k]=v */
-                char *val = e->parts ? sh_expand_word(sh, e, X_NOSPLIT | X_ASSIGN) : xstrdup("");
-                if (!val) return -1;
-                if (assoc) {
-                    char *k = sh_expand_word(sh, e->assign->index, X_NOSPLIT);
-                    sh_var_set_elem(sh, name, k, 0, val, e->assign->append);
-                    free(k);
-                } else {
-                    intmax_t idx;
-                    if (sh_arith_word(sh, e->assign->index, &idx) < 0) {
-                        free(val);
-                        return -1;
-                    }
-                    sh_var_set_elem(sh, name, NULL, idx, val, e->assign->append);
+        int r = 0;
+        for (size_t i = 0; i < vals.n && r == 0; i++) {
+            const char *k = keys.v[i];
+            bool app = k && k[0] == '+';
+            if (app) k++;
+            if (assoc) {
+                if (!k) {
+                    /* bash 5.2: an assoc list without [k]= is key value pairs */
+                    const char *val = i + 1 < vals.n ? vals.v[i + 1] : "";
+                    r = sh_var_set_elem(sh, name, vals.v[i], 0, val, false);
+                    i++;
+                } else r = sh_var_set_elem(sh, name, k, 0, vals.v[i], app);
+            } else if (k) {
+                intmax_t idx;
+                if (sh_arith_text(sh, k, &idx) < 0) r = -1;
+                else {
+                    r = sh_var_set_elem(sh, name, NULL, idx, vals.v[i], app);
                     next = idx + 1;
                 }
-                free(val);
-                continue;
-            }
-            struct sh_strv vals = {0};
-            struct sh_word one = *e;
-            one.next = NULL;
-            if (sh_expand_words(sh, &one, &vals, 0) < 0) return -1;
-            for (size_t i = 0; i < vals.n; i++) {
-                if (assoc) {
-                    /* bash 5.2: key value pairs */
-                    const char *val = i + 1 < vals.n ? vals.v[i + 1] : "";
-                    sh_var_set_elem(sh, name, vals.v[i], 0, val, false);
-                    i++;
-                } else sh_var_set_elem(sh, name, NULL, next++, vals.v[i], false);
-            }
-            strv_clear(&vals);
+            } else r = sh_var_set_elem(sh, name, NULL, next++, vals.v[i], false);
         }
+        strv_clear(&keys);
+        strv_clear(&vals);
+        if (r < 0) return -1;
         if (tr) strv_push(tr, xasprintf("%s=(...)", name));
         return 0;
     }

@@ -38,6 +38,9 @@ struct xstate {
     struct field *fields;
     size_t n, cap;
     bool error;
+    /* Inside the word of ${x:-word} and friends: unquoted literal text
+     * splits like an expansion; within double quotes '...' stays literal. */
+    bool arg_split, arg_dq;
 };
 
 void strv_push(struct sh_strv *sv, char *s)
@@ -310,8 +313,9 @@ static int param_lookup(struct sh *sh, const char *name, const struct sh_word *i
             if (idx < 0) {
                 intmax_t top = v->n ? v->arr[v->n - 1].idx + 1 : 0;
                 if (top + idx < 0) {
+                    /* bash complains and expands to nothing. */
                     sh_error(sh, "%s: bad array subscript", name);
-                    return -1;
+                    return 0;
                 }
                 idx += top;
             }
@@ -323,13 +327,12 @@ static int param_lookup(struct sh *sh, const char *name, const struct sh_word *i
         }
         return 0;
     }
-    char *fr;
-    const char *val = v && (v->attr & (V_ARRAY | V_ASSOC)) ? sh_var_get(sh, name)
+    char *fr = NULL;
+    const char *val = v && (v->attr & (V_ARRAY | V_ASSOC)) ? sh_array_get(v, 0)
                                                            : scalar_param(sh, name, &fr);
-    if (!(v && (v->attr & (V_ARRAY | V_ASSOC)))) {
-        if (val) pv_add(pv, val), pv->set = true;
-        free(fr);
-    } else if (val) pv_add(pv, val), pv->set = true;
+    if (v && (v->attr & V_ASSOC)) val = sh_assoc_get(v, "0");
+    if (val) pv_add(pv, val), pv->set = true;
+    free(fr);
     (void)for_length;
     return 0;
 }
@@ -613,6 +616,18 @@ static int substr_op(struct sh *sh, const struct sh_param *pm, struct pval *pv)
     return 0;
 }
 
+/* The word of ${x:-word} / ${x:+word} where it becomes the value. */
+static int expand_op_word(struct xstate *x, const struct sh_word *w, bool quoted)
+{
+    bool s = x->arg_split, d = x->arg_dq;
+    x->arg_split = !quoted;
+    x->arg_dq = quoted;
+    int r = expand_part_word(x, w, quoted);
+    x->arg_split = s;
+    x->arg_dq = d;
+    return r;
+}
+
 static int expand_param(struct xstate *x, const struct sh_param *pm, bool quoted)
 {
     struct sh *sh = x->sh;
@@ -700,7 +715,8 @@ static int expand_param(struct xstate *x, const struct sh_param *pm, bool quoted
         name = indirect;
     }
     int r = 0;
-    const struct sh_word *index = pm->index;
+    /* With ${!a[1]} the subscript picked the reference, not the target. */
+    const struct sh_word *index = indirect ? NULL : pm->index;
     char *iname = NULL, *isub = NULL;
     if (indirect) {
         /* The indirect target may carry a subscript: a[1], a[@]. */
@@ -739,13 +755,13 @@ static int expand_param(struct xstate *x, const struct sh_param *pm, bool quoted
     case SH_PO_DEFAULT:
         if (!use_alt) {
             strv_clear(&pv.v);
-            r = expand_part_word(x, pm->arg, quoted);
+            r = expand_op_word(x, pm->arg, quoted);
             goto out;
         }
         break;
     case SH_PO_ALT:
         strv_clear(&pv.v);
-        if (use_alt) r = expand_part_word(x, pm->arg, quoted);
+        if (use_alt) r = expand_op_word(x, pm->arg, quoted);
         else if (quoted) cur(x)->force = true;
         goto out;
     case SH_PO_ASSIGN:
@@ -1064,17 +1080,32 @@ static int expand_part(struct xstate *x, const struct sh_wpart *p, bool quoted)
     switch (p->kind) {
     case SH_WP_LIT:
         if (quoted) add_quoted(x, p->text, p->len);
-        else add(x, p->text, p->len, 0);
+        else add(x, p->text, p->len, x->arg_split ? F_SPLIT : 0);
         return 0;
     case SH_WP_SQUOTE:
+        if (x->arg_dq && quoted && !(p->flags & SH_WPF_ANSI)) {
+            /* "${x:-'a'}": the single quotes are ordinary characters. */
+            add_quoted(x, "'", 1);
+            add_quoted(x, p->text, p->len);
+            add_quoted(x, "'", 1);
+            return 0;
+        }
+        add_quoted(x, p->text, p->len);
+        cur(x)->force = true;
+        return 0;
     case SH_WP_ESCAPED:
         add_quoted(x, p->text, p->len);
         cur(x)->force = true;
         return 0;
-    case SH_WP_DQUOTE:
+    case SH_WP_DQUOTE: {
         /* "" keeps an empty word; "$@" with no parameters does not. */
         if (!p->sub) cur(x)->force = true;
-        return expand_parts(x, p->sub, true);
+        bool saved = x->arg_dq;
+        x->arg_dq = false; /* a nested "..." is an ordinary double quote */
+        int r = expand_parts(x, p->sub, true);
+        x->arg_dq = saved;
+        return r;
+    }
     case SH_WP_TILDE:
         if (quoted) {
             char *t = xasprintf("~%s", p->text);
@@ -1393,7 +1424,13 @@ static int arith_get(void *ctx, const char *name, const char *sub, char **value)
             if (idx < 0) idx += var->n ? var->arr[var->n - 1].idx + 1 : 0;
             v = sh_array_get(var, idx);
         } else if (var && !strcmp(sub, "0")) v = var->val;
-    } else v = scalar_param(sh, name, &fr);
+    } else {
+        v = scalar_param(sh, name, &fr);
+        if (!v) {
+            struct sh_var *sp = sh_special_array(sh, name);
+            if (sp) v = sh_array_get(sp, 0);
+        }
+    }
     if (!v && sh->opt[O_NOUNSET]) {
         if (sub) {
             char *n = xasprintf("%s[%s]", name, sub);
