@@ -132,6 +132,7 @@ char *sh_quote(const char *s, bool always_dollar)
 /* xtrace quoting: only when needed. */
 static char *trace_quote(const char *s)
 {
+    if (!strcmp(s, "'")) return xstrdup("\\'"); /* bash's sh_single_quote does this */
     bool need = !*s;
     for (const unsigned char *c = (const unsigned char *)s; *c; c++)
         if (!isalnum(*c) && !strchr("_-./:=@%+,^", *c) && *c < 0x80) need = true;

@@ -178,14 +178,20 @@ static const char *scalar_param(struct sh *sh, const char *name, char **freeit)
         case '#': return *freeit = xasprintf("%d", sh->argc);
         case '_': return sh->last_arg ? sh->last_arg : "";
         case '-': {
-            char buf[64];
+            /* In bash's order, then c (-c) or s (stdin); i when interactive. */
+            static const char order[] = "abefhikmnptuvxBCEHPT";
+            char buf[32];
             size_t n = 0;
-            for (int i = 0; i < O__COUNT; i++)
-                if (sh->opt[i] && sh_opt_letters[i] && n < sizeof buf - 2) buf[n++] = sh_opt_letters[i];
-            if (sh->opt[O_BRACEEXPAND] && n < sizeof buf - 2) buf[n++] = 'B';
-            if (sh->opt[O_HASHALL] && !strchr(buf, 'h') && n < sizeof buf - 2) buf[n++] = 'h';
+            for (const char *c = order; *c; c++) {
+                bool on = false;
+                for (int i = 0; i < O__COUNT; i++)
+                    if (sh_opt_letters[i] == *c && sh->opt[i]) on = true;
+                if (*c == 'i' && sh->interactive) on = true;
+                if (on) buf[n++] = *c;
+            }
+            if (sh->src_kind == SRC_C && !sh->is_subshell) buf[n++] = 'c';
+            else if (sh->src_kind == SRC_STDIN) buf[n++] = 's';
             buf[n] = 0;
-            /* bash's order: himBHs-ish; keep letters sorted as bash prints them */
             return *freeit = xstrdup(buf);
         }
         }
