@@ -140,14 +140,20 @@ int bi_return(struct sh *sh, int argc, char **argv)
 static int loop_ctl(struct sh *sh, int argc, char **argv, enum sh_jump j)
 {
     intmax_t n = 1;
+    if (argc > 2) {
+        /* A special builtin's usage error abandons the command. */
+        sh_error(sh, "%s: too many arguments", argv[0]);
+        sh->fatal = true;
+        return 1;
+    }
     if (argc > 1) {
         if (!parse_int(argv[1], &n)) {
+            /* bash leaves the shell with 128 here. */
             sh_error(sh, "%s: %s: numeric argument required", argv[0], argv[1]);
-            n = 1;
-            if (!sh->loop_depth) return 1;
-            sh->jump = J_BREAK;
-            sh->jump_count = sh->loop_depth;
-            return 2; /* bash: exits the loops */
+            sh->exit_requested = true;
+            sh->exit_status = 128;
+            sh->jump = J_EXIT;
+            return 128;
         }
         if (n < 1) {
             sh_error(sh, "%s: %s: loop count out of range", argv[0], argv[1]);
@@ -155,7 +161,6 @@ static int loop_ctl(struct sh *sh, int argc, char **argv, enum sh_jump j)
         }
     }
     if (!sh->loop_depth) {
-        /* bash says nothing outside a loop only in POSIX mode; it warns. */
         sh_error(sh, "%s: only meaningful in a `for', `while', or `until' loop", argv[0]);
         return 0;
     }

@@ -324,6 +324,7 @@ struct sh *sh_clone(struct sh *sh, struct proc *child)
     c->dirstack = strv_copy(sh->dirstack, sh->ndirs);
     c->is_subshell = true;
     c->subshell_level = sh->subshell_level + 1;
+    c->loop_depth = 0; /* break/continue do not reach the parent's loops */
     sh_bi_state_clone(sh, c);
     c->popts.ctx = c;
     c->jump = J_NONE;
@@ -1607,6 +1608,10 @@ static bool loop_should_stop(struct sh *sh)
 
 static int exec_for(struct sh *sh, struct sh_node *n)
 {
+    if (!sh_valid_name(n->name)) {
+        sh_error(sh, "`%s': not a valid identifier", n->name);
+        return 1;
+    }
     struct sh_strv items = {0};
     if (n->flags & SH_NF_FOR_IN) {
         if (sh_expand_words(sh, n->words, &items, 0) < 0) return 1;
@@ -1898,8 +1903,11 @@ int sh_exec_node(struct sh *sh, struct sh_node *n)
         return exec_node_inner(sh, n);
     struct undo u = {0};
     int st;
-    if (apply_redirs(sh, n->redirs, &u) < 0) st = 1;
-    else st = exec_node_inner(sh, n);
+    if (apply_redirs(sh, n->redirs, &u) < 0) {
+        /* A failed redirection of a compound command counts for set -e. */
+        st = sh->status = 1;
+        check_errexit(sh, st);
+    } else st = exec_node_inner(sh, n);
     undo_redirs(sh, &u);
     return st;
 }

@@ -30,6 +30,8 @@ struct field {
     unsigned char *f;
     size_t len, cap;
     bool force; /* a quoted part was seen: keep even when empty */
+    size_t *qe; /* offsets of quoted empty strings ("" '' "$empty"): each */
+    size_t nqe, cap_qe; /* keeps an empty field where splitting leaves one */
 };
 
 struct xstate {
@@ -82,6 +84,7 @@ static void new_field(struct xstate *x)
 }
 
 static void add_raw(struct xstate *x, const char *s, size_t n, unsigned char flag);
+static void mark_quoted(struct xstate *x);
 
 /* Quoted bytes in a pattern context are escaped so the matcher takes them
  * literally. */
@@ -123,7 +126,23 @@ static void add_raw(struct xstate *x, const char *s, size_t n, unsigned char fla
     memset(f->f + f->len, flag, n);
     f->len += n;
     f->s[f->len] = 0;
-    if (flag & F_QUOTED) f->force = true;
+    if (flag & F_QUOTED) {
+        if (n) f->force = true;
+        else mark_quoted(x);
+    }
+}
+
+/* A quoted part that added nothing: remember where, for splitting. */
+static void mark_quoted(struct xstate *x)
+{
+    struct field *f = cur(x);
+    f->force = true;
+    if (f->nqe && f->qe[f->nqe - 1] == f->len) return;
+    if (f->nqe == f->cap_qe) {
+        f->cap_qe = f->cap_qe ? f->cap_qe * 2 : 4;
+        f->qe = xrealloc(f->qe, f->cap_qe * sizeof *f->qe);
+    }
+    f->qe[f->nqe++] = f->len;
 }
 
 static void free_fields(struct xstate *x)
@@ -131,6 +150,7 @@ static void free_fields(struct xstate *x)
     for (size_t i = 0; i < x->n; i++) {
         free(x->fields[i].s);
         free(x->fields[i].f);
+        free(x->fields[i].qe);
     }
     free(x->fields);
     x->fields = NULL;
@@ -518,7 +538,7 @@ static void emit_values(struct xstate *x, struct pval *pv, bool quoted)
         for (size_t i = 0; i < pv->v.n; i++) {
             if (i) new_field(x);
             add(x, pv->v.v[i], strlen(pv->v.v[i]), fl);
-            if (quoted) cur(x)->force = true;
+            if (quoted) mark_quoted(x);
         }
         if (!pv->v.n && quoted) {
             /* "$@" with nothing: the word vanishes unless other parts add. */
@@ -534,7 +554,7 @@ static void emit_values(struct xstate *x, struct pval *pv, bool quoted)
         return;
     }
     if (pv->v.n) add(x, pv->v.v[0], strlen(pv->v.v[0]), fl);
-    else if (quoted) cur(x)->force = true;
+    else if (quoted) mark_quoted(x);
 }
 
 /* Expand an operator's argument word (the part after :- etc.). */
@@ -768,7 +788,7 @@ static int expand_param(struct xstate *x, const struct sh_param *pm, bool quoted
     case SH_PO_ALT:
         strv_clear(&pv.v);
         if (use_alt) r = expand_op_word(x, pm->arg, quoted);
-        else if (quoted) cur(x)->force = true;
+        else if (quoted) mark_quoted(x);
         goto out;
     case SH_PO_ASSIGN:
         if (!use_alt) {
@@ -925,7 +945,7 @@ static void expand_tilde(struct xstate *x, const char *user)
     if (!*user) {
         const char *home = sh_var_get(sh, "HOME");
         add(x, home ? home : "", strlen(home ? home : ""), F_QUOTED);
-        if (!home) cur(x)->force = true;
+        if (!home) mark_quoted(x);
         return;
     }
     if (!strcmp(user, "+") || !strcmp(user, "-")) {
@@ -1065,10 +1085,10 @@ static int expand_parts(struct xstate *x, const struct sh_wpart *p, bool quoted)
 static int expand_part_word(struct xstate *x, const struct sh_word *w, bool quoted)
 {
     if (!w) {
-        if (quoted) cur(x)->force = true;
+        if (quoted) mark_quoted(x);
         return 0;
     }
-    if (!w->parts && quoted) cur(x)->force = true;
+    if (!w->parts && quoted) mark_quoted(x);
     return expand_parts(x, w->parts, quoted);
 }
 
@@ -1077,7 +1097,7 @@ static int expand_part_word(struct xstate *x, const struct sh_word *w, bool quot
 static void add_quoted(struct xstate *x, const char *s, size_t n)
 {
     add(x, s, n, F_QUOTED);
-    cur(x)->force = true;
+    mark_quoted(x);
 }
 
 static int expand_part(struct xstate *x, const struct sh_wpart *p, bool quoted)
@@ -1097,15 +1117,15 @@ static int expand_part(struct xstate *x, const struct sh_wpart *p, bool quoted)
             return 0;
         }
         add_quoted(x, p->text, p->len);
-        cur(x)->force = true;
+        mark_quoted(x);
         return 0;
     case SH_WP_ESCAPED:
         add_quoted(x, p->text, p->len);
-        cur(x)->force = true;
+        mark_quoted(x);
         return 0;
     case SH_WP_DQUOTE: {
         /* "" keeps an empty word; "$@" with no parameters does not. */
-        if (!p->sub) cur(x)->force = true;
+        if (!p->sub) mark_quoted(x);
         bool saved = x->arg_dq;
         x->arg_dq = false; /* a nested "..." is an ordinary double quote */
         int r = expand_parts(x, p->sub, true);
@@ -1176,7 +1196,10 @@ static void split_field(struct sh *sh, struct field *f, struct sh_strv *out, str
     unsigned char *bf = xmalloc(n + 1);
     size_t bl = 0;
     bool have = false;
+    size_t q = 0; /* next quoted-empty marker */
 #define IS_IFS(i) ((fl[i] & F_SPLIT) && strchr(ifs, s[i]) && s[i])
+#define MARKS(i)                                                                                   \
+    while (q < f->nqe && f->qe[q] <= (i)) q++, have = true
 #define EMIT()                                                                                     \
     do {                                                                                           \
         char *fs_ = xstrndup(buf, bl);                                                             \
@@ -1189,8 +1212,13 @@ static void split_field(struct sh *sh, struct field *f, struct sh_strv *out, str
     } while (0)
     size_t i = 0;
     /* Leading IFS whitespace is dropped. */
-    while (i < n && IS_IFS(i) && ifs_ws(s[i])) i++;
+    MARKS(0);
+    while (i < n && IS_IFS(i) && ifs_ws(s[i]) && !have) {
+        i++;
+        MARKS(i);
+    }
     while (i < n) {
+        MARKS(i);
         if (IS_IFS(i)) {
             if (ifs_ws(s[i])) {
                 size_t j = i;
@@ -1199,7 +1227,7 @@ static void split_field(struct sh *sh, struct field *f, struct sh_strv *out, str
                     i = j;
                     continue;
                 }
-                EMIT();
+                if (bl || have) EMIT();
                 i = j;
                 continue;
             }
@@ -1214,16 +1242,12 @@ static void split_field(struct sh *sh, struct field *f, struct sh_strv *out, str
         have = true;
         i++;
     }
+    MARKS(n);
     if (bl || have) EMIT();
-    else if (f->force && !out->n) {
-        /* A quoted empty part keeps the word, e.g. "" or "$empty". */
-        bool any_quoted = false;
-        for (size_t k = 0; k < n; k++) any_quoted |= fl[k] & F_QUOTED;
-        (void)any_quoted;
-        EMIT();
-    }
+    else if (f->force && !out->n && !n) EMIT();
 #undef IS_IFS
 #undef EMIT
+#undef MARKS
     free(buf);
     free(bf);
 }
