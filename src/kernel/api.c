@@ -23,9 +23,14 @@ static const vos_limits default_limits = {
     .wall_ms = 0,
 };
 
+/* A snapshot keeps a frozen copy of every mounted instance that can make
+ * one (memfs, the overlay's upper); host directories are not snapshotted. */
 struct vos_snapshot {
-    void *fs_snap;
-    const struct vfs_ops *ops;
+    int n;
+    struct {
+        const struct vfs_ops *ops;
+        void *snap;
+    } m[];
 };
 
 const char *vos_version(void)
@@ -238,15 +243,22 @@ vos_vm *vos_fork(vos_vm *v)
 vos_snapshot *vos_snapshot_take(vos_vm *v)
 {
     struct vm *vm = (struct vm *)v;
-    vos_snapshot *s = calloc(1, sizeof *s);
-    if (!s) return NULL;
     vm_lock(vm);
-    struct vfs_fs *root = vm->ns.mounts[0].fs;
-    s->ops = root->ops;
-    s->fs_snap = root->ops->snapshot ? root->ops->snapshot(root) : NULL;
+    int n = vm->ns.nmounts;
+    vos_snapshot *s = calloc(1, sizeof *s + (size_t)n * sizeof s->m[0]);
+    bool ok = s != NULL;
+    for (int i = 0; ok && i < n; i++) {
+        struct vfs_fs *fs = vm->ns.mounts[i].fs;
+        s->m[i].ops = fs->ops;
+        if (!fs->ops->snapshot) continue;
+        s->m[i].snap = fs->ops->snapshot(fs);
+        /* hostfs says no (NULL) by design; memfs only on ENOMEM. */
+        if (!s->m[i].snap && i == 0) ok = false;
+    }
+    if (s) s->n = n;
     vm_unlock(vm);
-    if (!s->fs_snap) {
-        free(s);
+    if (!ok) {
+        vos_snapshot_free(s);
         return NULL;
     }
     return s;
@@ -256,8 +268,13 @@ int vos_restore(vos_vm *v, const vos_snapshot *s)
 {
     struct vm *vm = (struct vm *)v;
     vm_lock(vm);
-    struct vfs_fs *root = vm->ns.mounts[0].fs;
-    int r = root->ops != s->ops ? -EINVAL : root->ops->restore(root, s->fs_snap);
+    int r = s->n == vm->ns.nmounts ? 0 : -EINVAL;
+    for (int i = 0; r == 0 && i < s->n; i++)
+        if (vm->ns.mounts[i].fs->ops != s->m[i].ops) r = -EINVAL;
+    for (int i = 0; r == 0 && i < s->n; i++) {
+        struct vfs_fs *fs = vm->ns.mounts[i].fs;
+        if (s->m[i].snap) r = fs->ops->restore(fs, s->m[i].snap);
+    }
     vm_unlock(vm);
     return r;
 }
@@ -265,7 +282,8 @@ int vos_restore(vos_vm *v, const vos_snapshot *s)
 void vos_snapshot_free(vos_snapshot *s)
 {
     if (!s) return;
-    s->ops->snapshot_free(s->fs_snap);
+    for (int i = 0; i < s->n; i++)
+        if (s->m[i].snap) s->m[i].ops->snapshot_free(s->m[i].snap);
     free(s);
 }
 

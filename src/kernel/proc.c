@@ -203,8 +203,8 @@ static struct {
     pthread_mutex_t m;
     pthread_cond_t c;
     struct proc *head, **tail;
-    int idle, total;
-} pool = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, NULL, &pool.head, 0, 0};
+    int idle, total, pending; /* pending: queued jobs not yet taken */
+} pool = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, NULL, &pool.head, 0, 0, 0};
 
 static void *pool_worker(void *arg)
 {
@@ -227,6 +227,7 @@ static void *pool_worker(void *arg)
         struct proc *p = pool.head;
         pool.head = p->pool_next;
         if (!pool.head) pool.tail = &pool.head;
+        pool.pending--;
         pthread_mutex_unlock(&pool.m);
         run_async(p);
         pthread_mutex_lock(&pool.m);
@@ -239,8 +240,10 @@ static int pool_submit(struct proc *p)
     p->pool_next = NULL;
     *pool.tail = p;
     pool.tail = &p->pool_next;
+    pool.pending++;
     int r = 0;
-    if (pool.idle > 0) {
+    /* Every queued job needs a waiting worker of its own, or a new one. */
+    if (pool.idle >= pool.pending) {
         pthread_cond_signal(&pool.c);
     } else {
         pthread_attr_t at;
@@ -256,6 +259,7 @@ static int pool_submit(struct proc *p)
             while (*pp != p) pp = &(*pp)->pool_next;
             *pp = NULL;
             pool.tail = pp;
+            pool.pending--;
         } else pool.total++;
     }
     pthread_mutex_unlock(&pool.m);
