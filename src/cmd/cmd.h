@@ -21,6 +21,7 @@
 int cmd_basename(struct proc *p, int argc, char **argv);
 int cmd_bash(struct proc *p, int argc, char **argv); /* src/sh/session.c */
 int cmd_cat(struct proc *p, int argc, char **argv);
+int cmd_date(struct proc *p, int argc, char **argv);
 int cmd_dirname(struct proc *p, int argc, char **argv);
 int cmd_echo(struct proc *p, int argc, char **argv);
 int cmd_env(struct proc *p, int argc, char **argv);

@@ -9,6 +9,7 @@ const struct cmd_entry cmd_table[] = {
     {"basename", cmd_basename, "strip directory and suffix from file names"},
     {"bash", cmd_bash, "GNU Bourne-Again SHell (the vos shell)"},
     {"cat", cmd_cat, "concatenate files and print on the standard output"},
+    {"date", cmd_date, "print or set the system date and time"},
     {"dirname", cmd_dirname, "strip last component from file name"},
     {"echo", cmd_echo, "display a line of text"},
     {"env", cmd_env, "run a program in a modified environment"},
