@@ -101,9 +101,10 @@ int bi_exit(struct sh *sh, int argc, char **argv)
             sh_error(sh, "exit: %s: numeric argument required", argv[i]);
             st = 2;
         } else if (i + 1 < argc) {
+            /* A special builtin's error: the rest of the line is dropped. */
             sh_error(sh, "exit: too many arguments");
-            if (sh->interactive) return 1;
-            st = 1;
+            if (!sh->interactive) sh->fatal = true;
+            return 1;
         } else st = (int)(v & 0xff);
     }
     if (sh->interactive && !sh->is_subshell) sh_write(sh, 2, "exit\n", 5);

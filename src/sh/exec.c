@@ -1212,6 +1212,7 @@ int sh_assign_text(struct sh *sh, const char *text)
 static int exec_simple(struct sh *sh, struct sh_node *n)
 {
     sh->lineno = n->line;
+    uint64_t subs = sh->cmdsubs;
     struct sh_word *w = n->words;
     struct sh_word *assigns = NULL, *first_cmd = NULL;
     for (; w; w = w->next) {
@@ -1240,23 +1241,21 @@ static int exec_simple(struct sh *sh, struct sh_node *n)
     struct sh_strv tr = {0};
     if (!args.n) {
         /* Assignments only (or an empty expansion): they persist. */
-        int cmdsub_status = -1;
+        /* The status is that of the last command substitution, else 0;
+         * $? in the values still sees the previous command's status. */
         for (w = assigns; w && w != first_cmd; w = w->next) {
-            sh->status = 0;
             if (do_assign(sh, w, NULL, sh->opt[O_XTRACE] ? &tr : NULL) < 0) {
                 st = 1;
                 if (!sh->interactive) sh->fatal = true;
                 break;
             }
-            cmdsub_status = sh->status;
         }
         if (sh->opt[O_XTRACE] && tr.n) trace(sh, NULL, 0, &tr);
         strv_clear(&tr);
         struct undo u = {0};
         if (!st && apply_redirs(sh, n->redirs, &u) < 0) st = 1;
         undo_redirs(sh, &u);
-        if (!st && cmdsub_status >= 0) st = cmdsub_status;
-        else if (!st && first_cmd) st = sh->status;
+        if (!st) st = sh->cmdsubs != subs ? sh->status : 0;
         strv_clear(&args);
         return st;
     }
@@ -1272,7 +1271,7 @@ static int exec_simple(struct sh *sh, struct sh_node *n)
     }
     trace(sh, args.v, (int)args.n, &tr);
     strv_clear(&tr);
-    if (args.n == 1 && !strcmp(args.v[0], "exec")) {
+    if (!strcmp(args.v[0], "exec") && (args.n == 1 || (args.n == 2 && !strcmp(args.v[1], "--")))) {
         /* exec with only redirections: they stay. */
         st = apply_redirs(sh, n->redirs, NULL) < 0 ? 1 : 0;
         strv_clear(&tmpenv);

@@ -43,6 +43,9 @@ struct xstate {
     /* Inside the word of ${x:-word} and friends: unquoted literal text
      * splits like an expansion; within double quotes '...' stays literal. */
     bool arg_split, arg_dq;
+    /* A leading ~ in literal text is a tilde prefix: words made by brace
+     * expansion, and the word of ${x:-word} (the parser marks the rest). */
+    bool tilde_ok;
 };
 
 void strv_push(struct sh_strv *sv, char *s)
@@ -648,7 +651,9 @@ static int expand_op_word(struct xstate *x, const struct sh_word *w, bool quoted
     bool s = x->arg_split, d = x->arg_dq;
     x->arg_split = !quoted;
     x->arg_dq = quoted;
+    x->tilde_ok = !quoted && !cur(x)->len;
     int r = expand_part_word(x, w, quoted);
+    x->tilde_ok = false;
     x->arg_split = s;
     x->arg_dq = d;
     return r;
@@ -1025,6 +1030,7 @@ char *sh_command_subst(struct sh *sh, struct sh_node *body, size_t *len)
     int st = 0;
     sys_waitpid(p, c->pid, &st, 0);
     sh->status = WIFSIGNALED(st) ? 128 + WTERMSIG(st) : WEXITSTATUS(st);
+    sh->cmdsubs++;
     char *out = membuf_take(mb, len);
     file_unref(mb);
     /* Strip trailing newlines; drop NUL bytes like bash (with a warning). */
@@ -1075,6 +1081,22 @@ static char *process_subst(struct sh *sh, struct sh_node *body, bool in)
 
 /* ---- parts ------------------------------------------------------------------ */
 
+/* ~user/rest at the start of a literal: expand when the prefix ends at a
+ * slash in this literal, or at the end of the word. */
+static bool lit_tilde(struct xstate *x, const struct sh_wpart *p)
+{
+    const char *slash = memchr(p->text, '/', p->len);
+    if (!slash && p->next && !(p->next->kind == SH_WP_LIT && p->next->len && p->next->text[0] == '/'))
+        return false;
+    size_t ul = slash ? (size_t)(slash - p->text) - 1 : p->len - 1;
+    char *user = xstrndup(p->text + 1, ul);
+    expand_tilde(x, user);
+    free(user);
+    size_t used = 1 + ul;
+    if (used < p->len) add(x, p->text + used, p->len - used, x->arg_split ? F_SPLIT : 0);
+    return true;
+}
+
 static int expand_parts(struct xstate *x, const struct sh_wpart *p, bool quoted)
 {
     for (; p; p = p->next)
@@ -1106,7 +1128,11 @@ static int expand_part(struct xstate *x, const struct sh_wpart *p, bool quoted)
     switch (p->kind) {
     case SH_WP_LIT:
         if (quoted) add_quoted(x, p->text, p->len);
+        else if (x->tilde_ok && p->len && p->text[0] == '~' && !cur(x)->len && x->n == 1 &&
+                 lit_tilde(x, p))
+            ;
         else add(x, p->text, p->len, x->arg_split ? F_SPLIT : 0);
+        x->tilde_ok = false;
         return 0;
     case SH_WP_SQUOTE:
         if (x->arg_dq && quoted && !(p->flags & SH_WPF_ANSI)) {
@@ -1323,7 +1349,8 @@ static char *assign_prefix(const struct sh_word *w)
 
 static int expand_one(struct sh *sh, const struct sh_word *w, int flags, struct sh_strv *out)
 {
-    struct xstate x = {sh, flags, NULL, 0, 0, false};
+    struct xstate x = {sh, flags & ~X_BRACED, NULL, 0, 0, false};
+    x.tilde_ok = flags & X_BRACED;
     if ((w->flags & SH_WF_ASSIGN) && w->assign && w->assign->name) {
         /* An assignment word as an argument. Declaration builtins get it
          * whole and unsplit (a compound value as its source text, which
@@ -1399,7 +1426,7 @@ int sh_expand_words(struct sh *sh, struct sh_word *words, struct sh_strv *out, i
                 return -1;
             }
             for (struct sh_word *bw = list; bw; bw = bw->next) {
-                if (expand_one(sh, bw, flags, out) < 0) {
+                if (expand_one(sh, bw, flags | X_BRACED, out) < 0) {
                     sh_arena_free(a);
                     return -1;
                 }

@@ -236,6 +236,7 @@ struct sh {
     struct sh_parse_opts popts;
     struct sh_limits lim;
     uint64_t commands_run;
+    uint64_t cmdsubs; /* command substitutions run: assignment statuses */
     bool fatal; /* a fatal expansion error: abandon the current command list */
 
     struct sh_hash { /* command hash table: name -> path */
@@ -285,6 +286,7 @@ enum {
     X_HEREDOC = 1 << 5,
     X_REGEX = 1 << 6,    /* =~ right side: quoted chars escaped for ERE */
     X_DECL = 1 << 7,     /* arguments of declare/local/export/...: NAME=v whole */
+    X_BRACED = 1 << 8,   /* a word made by brace expansion: leading ~ expands */
 };
 /* Expand a list of words into fields; -1 on an expansion error (message
  * printed, sh->fatal may be set). */
