@@ -26,7 +26,12 @@ int cmd_dirname(struct proc *p, int argc, char **argv);
 int cmd_echo(struct proc *p, int argc, char **argv);
 int cmd_env(struct proc *p, int argc, char **argv);
 int cmd_false(struct proc *p, int argc, char **argv);
+int cmd_groups(struct proc *p, int argc, char **argv);
 int cmd_head(struct proc *p, int argc, char **argv);
+int cmd_id(struct proc *p, int argc, char **argv);
+int cmd_nice(struct proc *p, int argc, char **argv);
+int cmd_nohup(struct proc *p, int argc, char **argv);
+int cmd_nproc(struct proc *p, int argc, char **argv);
 int cmd_printenv(struct proc *p, int argc, char **argv);
 int cmd_printf(struct proc *p, int argc, char **argv);
 int cmd_pwd(struct proc *p, int argc, char **argv);
@@ -35,7 +40,10 @@ int cmd_sleep(struct proc *p, int argc, char **argv);
 int cmd_tail(struct proc *p, int argc, char **argv);
 int cmd_tee(struct proc *p, int argc, char **argv);
 int cmd_true(struct proc *p, int argc, char **argv);
+int cmd_tty(struct proc *p, int argc, char **argv);
+int cmd_uname(struct proc *p, int argc, char **argv);
 int cmd_wc(struct proc *p, int argc, char **argv);
+int cmd_whoami(struct proc *p, int argc, char **argv);
 int cmd_yes(struct proc *p, int argc, char **argv);
 
 /* ---- messages ------------------------------------------------------------ */

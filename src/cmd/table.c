@@ -14,7 +14,12 @@ const struct cmd_entry cmd_table[] = {
     {"echo", cmd_echo, "display a line of text"},
     {"env", cmd_env, "run a program in a modified environment"},
     {"false", cmd_false, "do nothing, unsuccessfully"},
+    {"groups", cmd_groups, "print the groups a user is in"},
     {"head", cmd_head, "output the first part of files"},
+    {"id", cmd_id, "print real and effective user and group IDs"},
+    {"nice", cmd_nice, "run a program with modified scheduling priority"},
+    {"nohup", cmd_nohup, "run a command immune to hangups, with output to a non-tty"},
+    {"nproc", cmd_nproc, "print the number of processing units available"},
     {"printenv", cmd_printenv, "print all or part of environment"},
     {"printf", cmd_printf, "format and print data"},
     {"pwd", cmd_pwd, "print name of current/working directory"},
@@ -24,7 +29,10 @@ const struct cmd_entry cmd_table[] = {
     {"tail", cmd_tail, "output the last part of files"},
     {"tee", cmd_tee, "read from standard input and write to standard output and files"},
     {"true", cmd_true, "do nothing, successfully"},
+    {"tty", cmd_tty, "print the file name of the terminal connected to standard input"},
+    {"uname", cmd_uname, "print system information"},
     {"wc", cmd_wc, "print newline, word, and byte counts for each file"},
+    {"whoami", cmd_whoami, "print effective user name"},
     {"yes", cmd_yes, "output a string repeatedly until killed"},
 };
 
