@@ -542,6 +542,12 @@ int opt_dectoumax(struct opt_state *st, const char *s, uintmax_t min, uintmax_t 
 int opt_argmatch(struct opt_state *st, const char *option, const char *arg,
                  const char *const *names)
 {
+    return opt_argmatch_vals(st, option, arg, names, NULL);
+}
+
+int opt_argmatch_vals(struct opt_state *st, const char *option, const char *arg,
+                      const char *const *names, const int *vals)
+{
     size_t alen = strlen(arg);
     int found = -1;
     bool ambiguous = false;
@@ -550,7 +556,7 @@ int opt_argmatch(struct opt_state *st, const char *option, const char *arg,
         if (strlen(names[i]) == alen) return i;
         if (found < 0)
             found = i;
-        else
+        else if (!vals || vals[i] != vals[found])
             ambiguous = true;
     }
     if (found >= 0 && !ambiguous) return found;
@@ -562,7 +568,12 @@ int opt_argmatch(struct opt_state *st, const char *option, const char *arg,
     sbuf_quote(&sb, option, strlen(option), QUOTE_LOCALE);
     sbuf_printf(&sb, "\nValid arguments are:");
     for (int i = 0; names[i]; i++) {
-        sbuf_printf(&sb, "\n  - ");
+        /* names with the same value share a line, like gnulib argmatch_valid */
+        if (vals && i > 0 && vals[i] == vals[i - 1]) {
+            sbuf_add(&sb, ", ", 2);
+        } else {
+            sbuf_printf(&sb, "\n  - ");
+        }
         sbuf_quote(&sb, names[i], strlen(names[i]), QUOTE_LOCALE);
     }
     sbuf_add(&sb, "\n", 1);

@@ -132,5 +132,10 @@ int opt_dectoumax(struct opt_state *st, const char *s, uintmax_t min, uintmax_t 
  * the valid list and the Try line, and returns -1 (st->status is set). */
 int opt_argmatch(struct opt_state *st, const char *option, const char *arg,
                  const char *const *names);
+/* The same where vals[i] is the value of names[i]: prefixes of names with
+ * one value are not ambiguous, and the list of valid arguments groups
+ * consecutive names of one value on a line ("  - 'atime', 'access'"). */
+int opt_argmatch_vals(struct opt_state *st, const char *option, const char *arg,
+                      const char *const *names, const int *vals);
 
 #endif
