@@ -26,6 +26,7 @@ int cmd_date(struct proc *p, int argc, char **argv);
 int cmd_dirname(struct proc *p, int argc, char **argv);
 int cmd_echo(struct proc *p, int argc, char **argv);
 int cmd_env(struct proc *p, int argc, char **argv);
+int cmd_expr(struct proc *p, int argc, char **argv);
 int cmd_false(struct proc *p, int argc, char **argv);
 int cmd_groups(struct proc *p, int argc, char **argv);
 int cmd_head(struct proc *p, int argc, char **argv);

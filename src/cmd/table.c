@@ -14,6 +14,7 @@ const struct cmd_entry cmd_table[] = {
     {"dirname", cmd_dirname, "strip last component from file name"},
     {"echo", cmd_echo, "display a line of text"},
     {"env", cmd_env, "run a program in a modified environment"},
+    {"expr", cmd_expr, "evaluate expressions"},
     {"false", cmd_false, "do nothing, unsuccessfully"},
     {"groups", cmd_groups, "print the groups a user is in"},
     {"head", cmd_head, "output the first part of files"},
