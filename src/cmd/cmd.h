@@ -41,6 +41,8 @@ int cmd_nproc(struct proc *p, int argc, char **argv);
 int cmd_printenv(struct proc *p, int argc, char **argv);
 int cmd_printf(struct proc *p, int argc, char **argv);
 int cmd_pwd(struct proc *p, int argc, char **argv);
+int cmd_readlink(struct proc *p, int argc, char **argv);
+int cmd_realpath(struct proc *p, int argc, char **argv);
 int cmd_rm(struct proc *p, int argc, char **argv);
 int cmd_rmdir(struct proc *p, int argc, char **argv);
 int cmd_seq(struct proc *p, int argc, char **argv);

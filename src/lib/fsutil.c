@@ -227,7 +227,9 @@ char *fs_canonicalize(struct proc *p, const char *name, int mode, int *err)
                 break;
             }
         struct stat st;
-        int r = sys_lstat(p, dest, &st);
+        /* without link resolution, a link counts as what it points at */
+        int r = nolinks ? sys_stat(p, dest, &st) : sys_lstat(p, dest, &st);
+        if (r < 0 && nolinks && sys_lstat(p, dest, &st) == 0) r = 0;
         if (r < 0) {
             if (can == CAN_MISSING || (can == CAN_ALL_BUT_LAST && last && r == -ENOENT)) {
                 s = e;
