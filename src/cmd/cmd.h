@@ -20,6 +20,7 @@
 /* ---- entry points (keep sorted like table.c) ---------------------------- */
 int cmd_basename(struct proc *p, int argc, char **argv);
 int cmd_bash(struct proc *p, int argc, char **argv); /* src/sh/session.c */
+int cmd_bracket(struct proc *p, int argc, char **argv);
 int cmd_cat(struct proc *p, int argc, char **argv);
 int cmd_chmod(struct proc *p, int argc, char **argv);
 int cmd_date(struct proc *p, int argc, char **argv);
@@ -53,6 +54,7 @@ int cmd_sort(struct proc *p, int argc, char **argv);
 int cmd_stat(struct proc *p, int argc, char **argv);
 int cmd_tail(struct proc *p, int argc, char **argv);
 int cmd_tee(struct proc *p, int argc, char **argv);
+int cmd_test(struct proc *p, int argc, char **argv);
 int cmd_touch(struct proc *p, int argc, char **argv);
 int cmd_true(struct proc *p, int argc, char **argv);
 int cmd_tty(struct proc *p, int argc, char **argv);

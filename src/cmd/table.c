@@ -6,6 +6,7 @@
 #include <string.h>
 
 const struct cmd_entry cmd_table[] = {
+    {"[", cmd_bracket, "check file types and compare values"},
     {"basename", cmd_basename, "strip directory and suffix from file names"},
     {"bash", cmd_bash, "GNU Bourne-Again SHell (the vos shell)"},
     {"cat", cmd_cat, "concatenate files and print on the standard output"},
@@ -42,6 +43,7 @@ const struct cmd_entry cmd_table[] = {
     {"stat", cmd_stat, "display file or file system status"},
     {"tail", cmd_tail, "output the last part of files"},
     {"tee", cmd_tee, "read from standard input and write to standard output and files"},
+    {"test", cmd_test, "check file types and compare values"},
     {"touch", cmd_touch, "change file timestamps"},
     {"true", cmd_true, "do nothing, successfully"},
     {"tty", cmd_tty, "print the file name of the terminal connected to standard input"},
