@@ -51,6 +51,7 @@ typedef struct vos_exec_opts {
     vos_output_fn on_output; /* stream instead of collecting */
     void *userdata;
     int fresh_session; /* vos_exec: run in a new shell state, not the VM's session */
+    int *cancel; /* a flag owned by the caller: see vos_exec_cancel (NULL: none) */
 } vos_exec_opts;
 
 typedef struct vos_result {
@@ -86,6 +87,14 @@ int vos_get_limits(vos_vm *vm, vos_limits *l);
 int vos_exec(vos_vm *vm, const char *script, const vos_exec_opts *o, vos_result *r);
 int vos_run(vos_vm *vm, char *const argv[], const vos_exec_opts *o, vos_result *r);
 void vos_result_free(vos_result *r);
+/* From any thread: end the exec (vos_exec/vos_run) whose opts carry this
+ * cancel flag. Sets *cancel; the exec's processes are killed (status 137)
+ * and an exec that has not started yet returns -ECANCELED. 0, or -ESRCH when
+ * no process of such an exec runs now (the flag is set all the same). */
+int vos_exec_cancel(vos_vm *vm, int *cancel);
+/* Forget the shell session of vos_exec (variables, functions, cwd): the next
+ * vos_exec starts a fresh one. Not while a vos_exec of this VM runs. */
+int vos_session_reset(vos_vm *vm);
 int vos_register_command(vos_vm *vm, const char *name, vos_command_fn fn, void *userdata);
 /* Environment of the VM (what each new exec starts with). */
 int vos_setenv(vos_vm *vm, const char *name, const char *value);

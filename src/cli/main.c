@@ -4,6 +4,7 @@
  * (`vos [OPTIONS] run COMMAND [ARG...]`); the shell's `-c SCRIPT`, script
  * files and stdin scripts plug into run_in_vm() as other kinds of "what".
  */
+#include "cli/mcp_cmd.h"
 #include "cli/options.h"
 #include "vos.h"
 
@@ -239,7 +240,9 @@ int main(int argc, char **argv)
         cli_opts_free(&o);
         return 0;
     }
-    if (o.command) {
+    if (!o.command && o.argc >= 1 && !strcmp(o.argv[0], "mcp")) {
+        st = cli_mcp(&o); /* vos mcp: an MCP server on stdio */
+    } else if (o.command) {
         char **v = bash_argv(&o, o.command, o.argc, o.argv);
         struct run_what w = {RUN_ARGV, v};
         st = v ? run_in_vm(&o, &w) : 1;

@@ -388,6 +388,7 @@ struct exec *exec_new(struct vm *vm, const vos_exec_opts *o)
     if (o) {
         e->on_output = o->on_output;
         e->userdata = o->userdata;
+        e->cancel = o->cancel;
     }
     return e;
 }
@@ -515,6 +516,7 @@ int vm_exec(struct vm *vm, const vos_exec_opts *o, vos_result *res, proc_main_fn
         r = setup_std(vm, p, e, o, &outf, &errf);
     }
     if (!r) r = apply_opts(p, o);
+    if (!r && e->cancel && *e->cancel) r = -ECANCELED; /* set under this lock */
     if (r < 0) {
         if (p) proc_discard(p);
     } else {
@@ -555,6 +557,35 @@ int vos_run(vos_vm *v, char *const argv[], const vos_exec_opts *o, vos_result *r
     int argc = 0;
     while (argv[argc]) argc++;
     return vm_exec((struct vm *)v, o, res, run_argv_main, argc, argv, NULL);
+}
+
+int vos_exec_cancel(vos_vm *v, int *cancel)
+{
+    struct vm *vm = (struct vm *)v;
+    if (!cancel) return -EINVAL;
+    vm_lock(vm);
+    *cancel = 1; /* vm_exec reads it under the lock: no exec starts after this */
+    int r = -ESRCH;
+    for (int i = 0; i < vm->nprocs; i++) {
+        struct proc *p = vm->procs[i];
+        if (p && p->state != P_ZOMBIE && p->exec && p->exec->cancel == cancel) {
+            proc_kill(p, SIGKILL);
+            r = 0;
+        }
+    }
+    vm_notify(vm);
+    vm_unlock(vm);
+    return r;
+}
+
+int vos_session_reset(vos_vm *v)
+{
+    struct vm *vm = (struct vm *)v;
+    vm_lock(vm);
+    if (vm->session && vm->session_free) vm->session_free(vm->session);
+    vm->session = NULL;
+    vm_unlock(vm);
+    return 0;
 }
 
 void vos_result_free(vos_result *r)

@@ -156,6 +156,7 @@ struct exec {
     uint64_t max_output, output_used;
     vos_output_fn on_output;
     void *userdata;
+    int *cancel; /* vos_exec_opts.cancel */
     bool timed_out, output_exceeded, ended;
 };
 

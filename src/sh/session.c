@@ -20,6 +20,7 @@ static void session_free(void *s)
 {
     struct session *ss = s;
     sh_free(ss->sh);
+    if (ss->cwd.fs && ss->cwd.fs->ops->close) ss->cwd.fs->ops->close(ss->cwd.fs, ss->cwd.ino);
     free(ss);
 }
 
