@@ -22,8 +22,12 @@ int cmd_basename(struct proc *p, int argc, char **argv);
 int cmd_bash(struct proc *p, int argc, char **argv); /* src/sh/session.c */
 int cmd_bracket(struct proc *p, int argc, char **argv);
 int cmd_cat(struct proc *p, int argc, char **argv);
+int cmd_chgrp(struct proc *p, int argc, char **argv);
 int cmd_chmod(struct proc *p, int argc, char **argv);
+int cmd_chown(struct proc *p, int argc, char **argv);
+int cmd_cut(struct proc *p, int argc, char **argv);
 int cmd_date(struct proc *p, int argc, char **argv);
+int cmd_df(struct proc *p, int argc, char **argv);
 int cmd_dirname(struct proc *p, int argc, char **argv);
 int cmd_du(struct proc *p, int argc, char **argv);
 int cmd_echo(struct proc *p, int argc, char **argv);
