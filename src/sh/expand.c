@@ -1300,6 +1300,33 @@ static char *glob_pattern(const char *s, const unsigned char *fl, size_t n)
     return r;
 }
 
+/* Drop the names matching a pattern of GLOBIGNORE (colon-separated; each
+ * matched against the whole name, a '/' only by a '/'). Returns the count. */
+static size_t glob_ignore(struct sh *sh, const char *gi, char **res, size_t cnt)
+{
+    size_t w = 0;
+    int pf = SH_PAT_PATHNAME | (sh->shopt[S_EXTGLOB] ? SH_PAT_EXTGLOB : 0) |
+             (sh->shopt[S_NOCASEGLOB] ? SH_PAT_NOCASE : 0);
+    for (size_t i = 0; i < cnt; i++) {
+        const char *name = res[i];
+        const char *base = strrchr(name, '/');
+        base = base ? base + 1 : name;
+        bool drop = !strcmp(base, ".") || !strcmp(base, "..");
+        for (const char *p = gi; *p && !drop;) {
+            size_t l = strcspn(p, ":");
+            char *one = xstrndup(p, l);
+            if (*one && sh_pat_match(one, name, strlen(name), pf) == 1) drop = true;
+            free(one);
+            p += l;
+            if (*p == ':') p++;
+        }
+        if (drop) free(res[i]);
+        else res[w++] = res[i];
+    }
+    res[w] = NULL;
+    return w;
+}
+
 static int glob_field(struct sh *sh, char *s, unsigned char *fl, size_t n, struct sh_strv *out)
 {
     if (sh->opt[O_NOGLOB] || !has_glob(s, fl, n, sh->shopt[S_EXTGLOB])) {
@@ -1311,9 +1338,14 @@ static int glob_field(struct sh *sh, char *s, unsigned char *fl, size_t n, struc
              (sh->shopt[S_GLOBSTAR] ? SH_GLOB_GLOBSTAR : 0) |
              (sh->shopt[S_EXTGLOB] ? SH_GLOB_EXTGLOB : 0) |
              (sh->shopt[S_NOCASEGLOB] ? SH_GLOB_NOCASE : 0);
+    /* GLOBIGNORE: a non-empty value drops matching names and turns on
+     * dotglob; "." and ".." stay out unless globskipdots is off. */
+    const char *gi = sh_var_get(sh, "GLOBIGNORE");
+    if (gi && *gi) gf |= SH_GLOB_DOTGLOB;
     char **res = NULL;
     size_t cnt = 0;
     int r = sh_glob(sh->p, pat, gf, &res, &cnt, sh->lim.glob_results);
+    if (r >= 0 && gi && *gi && cnt) cnt = glob_ignore(sh, gi, res, cnt);
     if (r < 0 && r != -ENOENT) {
         if (r == SH_GLOB_TOO_MANY) sh_error(sh, "%s: too many pathname expansion results (limit %zu)", pat, sh->lim.glob_results);
         free(pat);
