@@ -1057,7 +1057,7 @@ static json_t *tool_glob(struct mcp *s, struct call *c)
             sb_str(&b, "glob: out of memory");
             r = -ENOMEM;
         } else {
-            qsort(gs->hits, gs->nhits, sizeof *gs->hits, cmp_hit);
+            if (gs->nhits) qsort(gs->hits, gs->nhits, sizeof *gs->hits, cmp_hit);
             for (size_t i = 0; i < gs->nhits && i < GLOB_MAX; i++) {
                 sb_add_utf8(&b, gs->hits[i].path, strlen(gs->hits[i].path));
                 sb_str(&b, "\n");
