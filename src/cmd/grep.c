@@ -1153,7 +1153,10 @@ static int grep_main(struct proc *p, int argc, char **argv, int forced)
         case 'c': g->count_matches = true; break;
         case 'd': {
             int k = opt_argmatch(&o, "--directories", o.arg, dir_args);
-            if (k < 0) goto usage2;
+            if (k < 0) {
+                status_ret = 1; /* gnulib's argmatch_die is usage (EXIT_FAILURE) */
+                goto out;
+            }
             g->directories = k == 0 ? DIR_READ : k == 1 ? DIR_RECURSE : DIR_SKIP;
             if (g->directories == DIR_RECURSE) last_recursive = prev_ind;
             break;

@@ -222,7 +222,7 @@ struct tr {
     const unsigned char *pat;
     size_t len, i;
     unsigned long syn;
-    bool mb, icase, lines, newline;
+    bool mb, icase, lines, newline, grep;
     char eol;
     struct sbuf out;
     int err;          /* REG_* */
@@ -829,7 +829,13 @@ static int parse_bracket(struct tr *t)
         err = REG_ESPACE;
         goto out;
     }
-    /* Emit. */
+    /* Emit. Searching records, a set must not take the record end. */
+    if (!neg && t->lines) {
+        unsigned char e = (unsigned char)t->eol;
+        bool has = (s.classes & (1u << CL_CNTRL)) || (e == '\n' && (s.classes & (1u << CL_SPACE)));
+        for (size_t k = 0; k < s.n && !has; k++) has = s.r[k].lo <= e && e <= s.r[k].hi;
+        if (has) emit(t, e ? "(?!\\n)" : "(?!\\x{0})");
+    }
     emit(t, neg ? "[^" : "[");
     for (size_t k = 0; k < s.n; k++) {
         emit_cp(t, s.r[k].lo, true);
@@ -966,6 +972,37 @@ static bool parse_dup(struct tr *t, struct tok *tk, size_t a0, bool has_elem, bo
     return true;
 }
 
+/* After an interval's '{' at i: the index past its closing brace when it
+ * reads as {M}, {M,}, {,N}, {,} or {M,N} with M <= N, else 0. */
+static size_t interval_end(struct tr *t, size_t i)
+{
+    long lo = -1, hi = -1;
+    bool comma = false;
+    while (i < t->len) {
+        unsigned char c = t->pat[i];
+        if (c >= '0' && c <= '9') {
+            long *v = comma ? &hi : &lo;
+            *v = (*v < 0 ? 0 : *v) * 10 + (c - '0');
+            if (*v > RE_DUP_MAX + 1) *v = RE_DUP_MAX + 1;
+            i++;
+        } else if (c == ',' && !comma) {
+            comma = true;
+            i++;
+        } else
+            break;
+    }
+    bool bk = !(t->syn & RE_NO_BK_BRACES);
+    if (bk) {
+        if (i + 1 >= t->len || t->pat[i] != '\\' || t->pat[i + 1] != '}') return 0;
+        i += 2;
+    } else {
+        if (i >= t->len || t->pat[i] != '}') return 0;
+        i++;
+    }
+    if (comma && lo >= 0 && hi >= 0 && lo > hi) return 0;
+    return i;
+}
+
 static void warn_start(struct tr *t, const struct tok *tk)
 {
     if (t->colon || t->nwarn >= 16) return;
@@ -1063,6 +1100,20 @@ again:
             return false;
         }
         if (t->syn & RE_CONTEXT_INDEP_OPS) {
+            if (tk->type == T_OPEN_DUP && t->grep) {
+                /* dfa.c (which picks grep's lines) drops a whole valid
+                 * interval here and reads an invalid one as '{'. */
+                size_t end = interval_end(t, t->i);
+                if (!end) {
+                    tk->type = T_CHAR;
+                    tk->c = '{';
+                    goto again;
+                }
+                warn_start(t, tk);
+                t->i = end;
+                fetch_token(t, tk, t->syn);
+                goto again;
+            }
             warn_start(t, tk);
             fetch_token(t, tk, t->syn);
             goto again;
@@ -1113,6 +1164,7 @@ again:
     case T_NOTSPACE:
         if (t->depth == 0) run_end(t);
         t->only_lit = false;
+        if (tk->type == T_SPACE && t->lines && t->eol == '\n') emit(t, "(?!\\n)");
         emit(t, tk->type == T_NOTSPACE ? "[^" : "[");
         emit_class_body(t, CL_SPACE);
         if (tk->type == T_NOTSPACE) emit_neg_excl(t);
@@ -1687,6 +1739,7 @@ int rx_compile(struct proc *p, const char *pat, size_t len, const struct rx_opts
     t.icase = o->flags & RX_ICASE;
     t.lines = o->flags & RX_LINES;
     t.newline = o->flags & RX_NEWLINE;
+    t.grep = o->flags & RX_GREP;
     if (t.newline) {
         t.syn &= ~RE_DOT_NEWLINE;
         t.syn |= RE_HAT_LISTS_NOT_NEWLINE;
