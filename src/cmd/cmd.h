@@ -28,6 +28,7 @@ int cmd_chown(struct proc *p, int argc, char **argv);
 int cmd_cp(struct proc *p, int argc, char **argv);
 int cmd_cut(struct proc *p, int argc, char **argv);
 int cmd_date(struct proc *p, int argc, char **argv);
+int cmd_dd(struct proc *p, int argc, char **argv);
 int cmd_df(struct proc *p, int argc, char **argv);
 int cmd_dirname(struct proc *p, int argc, char **argv);
 int cmd_du(struct proc *p, int argc, char **argv);

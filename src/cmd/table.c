@@ -16,6 +16,7 @@ const struct cmd_entry cmd_table[] = {
     {"cp", cmd_cp, "copy files and directories"},
     {"cut", cmd_cut, "remove sections from each line of files"},
     {"date", cmd_date, "print or set the system date and time"},
+    {"dd", cmd_dd, "convert and copy a file"},
     {"df", cmd_df, "report file system space usage"},
     {"dirname", cmd_dirname, "strip last component from file name"},
     {"du", cmd_du, "estimate file space usage"},
