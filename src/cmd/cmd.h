@@ -42,6 +42,7 @@ int cmd_grep(struct proc *p, int argc, char **argv);
 int cmd_groups(struct proc *p, int argc, char **argv);
 int cmd_head(struct proc *p, int argc, char **argv);
 int cmd_id(struct proc *p, int argc, char **argv);
+int cmd_install(struct proc *p, int argc, char **argv);
 int cmd_kill(struct proc *p, int argc, char **argv);
 int cmd_ln(struct proc *p, int argc, char **argv);
 int cmd_ls(struct proc *p, int argc, char **argv);

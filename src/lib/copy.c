@@ -397,6 +397,8 @@ static bool copy_internal(struct cp_opts *x, const char *src, const char *dst, b
                 if (r != -EINTR) cmd_errno(p, r, "cannot remove %s", cmd_quoteaf(p, dst));
                 return false;
             }
+            if (r == 0 && x->verbose && (x->remove_dest || x->install))
+                p_printf(p, 1, "removed %s\n", cmd_quoteaf(p, dst));
             dst_exists = false;
         }
     }
