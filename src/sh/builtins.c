@@ -733,6 +733,14 @@ int bi_cd(struct sh *sh, int argc, char **argv)
     const char *pwd = sh_var_get(sh, "PWD");
     char cwd[VFS_PATH_MAX];
     if (!pwd && sys_getcwd(sh->p, cwd, sizeof cwd) >= 0) pwd = cwd;
+    /* Even a logical cd needs the path as written to exist (nope/.. fails). */
+    struct stat tst;
+    int tr = sys_stat(sh->p, target, &tst);
+    if (tr < 0 || !S_ISDIR(tst.st_mode)) {
+        sh_error(sh, "cd: %s: %s", dir, vos_strerror(tr < 0 ? tr : -ENOTDIR));
+        free(target);
+        return 1;
+    }
     char *newpwd = physical || !pwd ? NULL : logical_path(pwd, target);
     int r = sys_chdir(sh->p, newpwd ? newpwd : target);
     if (r < 0 && newpwd) {
@@ -752,6 +760,7 @@ int bi_cd(struct sh *sh, int argc, char **argv)
         if (sys_getcwd(sh->p, newpwd, VFS_PATH_MAX) < 0) strcpy(newpwd, target);
     }
     sh_var_set(sh, "OLDPWD", pwd ? pwd : "", false);
+    sh_var_declare(sh, "OLDPWD", false)->attr |= V_EXPORT;
     sh_var_set(sh, "PWD", newpwd, false);
     if (print) sh_printf(sh, 1, "%s\n", newpwd);
     free(newpwd);
@@ -779,6 +788,10 @@ int bi_pwd(struct sh *sh, int argc, char **argv)
             sh_printf(sh, 1, "%s\n", pwd);
             return 0;
         }
+    }
+    if (r < 0 && !physical && pwd && pwd[0] == '/') {
+        sh_printf(sh, 1, "%s\n", pwd); /* the directory is gone; bash keeps $PWD */
+        return 0;
     }
     if (r < 0) {
         sh_error(sh, "pwd: error retrieving current directory: getcwd: cannot access parent directories: %s", vos_strerror(r));
@@ -948,6 +961,9 @@ static int describe(struct sh *sh, const char *name, char mode, bool all, bool n
 {
     int found = 0;
     if (mode != 'P') {
+        if (mode == 'p' && !all && (*alias_slot(sh, name) || is_keyword(name) ||
+                                    (!no_funcs && sh_func_find(sh, name)) || sh_builtin_find(name)))
+            return 1; /* found, but not a file: -p prints nothing */
         struct sh_alias *a = *alias_slot(sh, name);
         if (a && mode != 'p') {
             found = 1;
@@ -1085,12 +1101,34 @@ int bi_command(struct sh *sh, int argc, char **argv)
             }
         return st;
     }
-    (void)default_path;
-    return sh_run_argv(sh, argc - i, argv + i, false, true);
+    if (!default_path) return sh_run_argv(sh, argc - i, argv + i, false, true);
+    /* -p: look the command up on the standard PATH (getconf PATH). */
+    sh->scope = sh_scope_new(sh->scope, false);
+    struct sh_var *pv = sh_var_declare(sh, "PATH", true);
+    pv->val = xstrdup("/bin:/usr/bin");
+    struct sh_hash *saved = sh->hash;
+    sh->hash = NULL;
+    int st = sh_run_argv(sh, argc - i, argv + i, false, true);
+    while (sh->hash) {
+        struct sh_hash *h = sh->hash;
+        sh->hash = h->next;
+        free(h->name);
+        free(h->path);
+        free(h);
+    }
+    sh->hash = saved;
+    struct sh_scope *s = sh->scope;
+    sh->scope = s->up;
+    sh_scope_free(s);
+    return st;
 }
 
 int bi_builtin(struct sh *sh, int argc, char **argv)
 {
+    if (argc > 1 && !strcmp(argv[1], "--")) {
+        argc--;
+        argv++;
+    }
     if (argc < 2) return 0;
     if (!sh_builtin_find(argv[1])) {
         sh_error(sh, "builtin: %s: not a shell builtin", argv[1]);
@@ -1206,7 +1244,7 @@ static void print_trap(struct sh *sh, int sig)
     char buf[32];
     const char *name = sig == -2 ? "ERR" : sig == -3 ? "RETURN" : sig == -4 ? "DEBUG"
                                                                             : sh_signal_name(sig, buf, sizeof buf);
-    char *q = sh_quote(*slot ? *slot : "", false);
+    char *q = sh_single_quote(*slot ? *slot : "");
     sh_printf(sh, 1, "trap -- %s %s\n", q, name);
     free(q);
 }

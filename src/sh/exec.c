@@ -129,6 +129,23 @@ char *sh_quote(const char *s, bool always_dollar)
     return r;
 }
 
+/* 'single quotes' always, newlines and all ('\'' for quotes): trap -p. */
+char *sh_single_quote(const char *s)
+{
+    size_t n = strlen(s);
+    char *r = xmalloc(4 * n + 3), *o = r;
+    *o++ = '\'';
+    for (const char *c = s; *c; c++) {
+        if (*c == '\'') {
+            memcpy(o, "'\\''", 4);
+            o += 4;
+        } else *o++ = *c;
+    }
+    *o++ = '\'';
+    *o = 0;
+    return r;
+}
+
 /* xtrace quoting: only when needed. */
 static char *trace_quote(const char *s)
 {
@@ -1976,11 +1993,12 @@ int sh_run_source(struct sh *sh, const char *src, size_t len, int first_line)
         if (sh->exit_requested && sh->jump == J_NONE) sh->jump = J_EXIT;
         if (sh->fatal) {
             /* An expansion or assignment error abandons the rest of the
-             * current top-level command, as bash discards the line; inner
-             * levels (eval, source, traps) unwind to it. */
-            if (sh->run_depth > 1 || sh->jump != J_NONE) break;
+             * current top-level command, as bash discards the line; in eval
+             * and source it ends that text, which then returns 1. */
+            if (sh->jump != J_NONE) break;
             sh->fatal = false;
             if (!st) st = sh->status = 1;
+            if (sh->run_depth > 1) break;
             continue;
         }
         if (sh->jump != J_NONE) break;

@@ -424,6 +424,13 @@ static char *apply_pattern_op(struct sh *sh, const struct sh_param *pm, const ch
                                                                 : SH_FIND_SUFFIX;
         struct sh_pat_span *sp = NULL;
         size_t cnt = 0;
+        if (!*pat) {
+            /* An empty pattern matches nowhere, except at the ends for /# /%. */
+            if (mode == SH_FIND_PREFIX) r = xasprintf("%s%s", rep ? rep : "", s);
+            else if (mode == SH_FIND_SUFFIX) r = xasprintf("%s%s", s, rep ? rep : "");
+            else r = xstrdup(s);
+            break;
+        }
         if (sh_pat_find(cp, s, len, mode, &sp, &cnt) < 0 || !cnt) {
             free(sp);
             r = xstrdup(s);
@@ -1006,9 +1013,55 @@ static int subshell_main(struct proc *p, int argc, char **argv)
     return st;
 }
 
+/* $(< file): the file's contents, without running anything. */
+static bool cat_subst(struct sh_node *n)
+{
+    while (n && (n->kind == SH_N_LIST || n->kind == SH_N_PIPELINE || n->kind == SH_N_ANDOR) &&
+           n->kids && !n->kids->next)
+        n = n->kids;
+    return n && n->kind == SH_N_SIMPLE && !n->words && n->redirs && !n->redirs->next &&
+           n->redirs->op == SH_R_IN && (n->redirs->fd < 0 || n->redirs->fd == 0);
+}
+
+static struct sh_node *first_simple(struct sh_node *n)
+{
+    while (n && n->kind != SH_N_SIMPLE) n = n->kids;
+    return n;
+}
+
 char *sh_command_subst(struct sh *sh, struct sh_node *body, size_t *len)
 {
     struct proc *p = sh->p;
+    if (cat_subst(body)) {
+        struct sh_redir *r = first_simple(body)->redirs;
+        char *name = sh_expand_word(sh, r->target, X_NOSPLIT);
+        if (!name) return NULL;
+        int fd = sys_open(p, name, O_RDONLY, 0);
+        if (fd < 0) {
+            sh_error(sh, "%s: %s", name, vos_strerror(fd));
+            free(name);
+            sh->status = 1;
+            sh->cmdsubs++;
+            *len = 0;
+            return xstrdup("");
+        }
+        free(name);
+        size_t cap = 4096, n = 0;
+        char *buf = xmalloc(cap);
+        ssize_t got;
+        while ((got = sys_read(p, fd, buf + n, cap - n - 1)) > 0) {
+            n += (size_t)got;
+            if (n > sh->lim.string_bytes) break;
+            if (n + 1 >= cap) buf = xrealloc(buf, cap *= 2);
+        }
+        sys_close(p, fd);
+        while (n && buf[n - 1] == '\n') n--;
+        buf[n] = 0;
+        *len = n;
+        sh->status = 0;
+        sh->cmdsubs++;
+        return buf;
+    }
     struct proc *c = proc_new(p->vm, p);
     if (!c) {
         sh_error(sh, "fork: retry: Resource temporarily unavailable");

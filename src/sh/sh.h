@@ -302,6 +302,7 @@ int sh_arith_word(struct sh *sh, const struct sh_word *w, intmax_t *out);
 char *sh_command_subst(struct sh *sh, struct sh_node *body, size_t *len);
 /* Quote for reuse as shell input (printf %q, ${v@Q}, declare -p, set). */
 char *sh_quote(const char *s, bool dollar_single);
+char *sh_single_quote(const char *s);
 /* Case/[[ ]] pattern match with the shell's options. */
 bool sh_match(struct sh *sh, const char *pattern, const char *s);
 const char *sh_ifs(struct sh *sh);

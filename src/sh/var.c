@@ -601,7 +601,9 @@ int sh_var_unset(struct sh *sh, const char *name)
         return -1;
     }
     struct sh_scope *s = scope_of(sh, v);
-    if (s && s != sh->global && s->is_func && (v->attr & V_LOCAL)) {
+    /* Unsetting a local of the current function leaves it unset but local;
+     * from a function it called, the local goes and the outer value shows. */
+    if (s && s == sh->scope && s != sh->global && s->is_func && (v->attr & V_LOCAL)) {
         /* Unsetting a local keeps it local but unset (bash's localvar_unset off:
          * it then shows the outer value... bash 5.2 makes it unset-local). */
         sh_var_clear_value(v);
