@@ -54,6 +54,7 @@ const struct cmd_entry cmd_table[] = {
     {"sh", cmd_bash, "command interpreter (the vos shell)"},
     {"sleep", cmd_sleep, "delay for a specified amount of time"},
     {"sort", cmd_sort, "sort lines of text files"},
+    {"split", cmd_split, "split a file into pieces"},
     {"stat", cmd_stat, "display file or file system status"},
     {"tac", cmd_tac, "concatenate and print files in reverse"},
     {"tail", cmd_tail, "output the last part of files"},
