@@ -71,6 +71,7 @@ int cmd_tac(struct proc *p, int argc, char **argv);
 int cmd_tail(struct proc *p, int argc, char **argv);
 int cmd_tee(struct proc *p, int argc, char **argv);
 int cmd_test(struct proc *p, int argc, char **argv);
+int cmd_timeout(struct proc *p, int argc, char **argv);
 int cmd_touch(struct proc *p, int argc, char **argv);
 int cmd_tr(struct proc *p, int argc, char **argv);
 int cmd_tree(struct proc *p, int argc, char **argv);

@@ -60,6 +60,7 @@ const struct cmd_entry cmd_table[] = {
     {"tail", cmd_tail, "output the last part of files"},
     {"tee", cmd_tee, "read from standard input and write to standard output and files"},
     {"test", cmd_test, "check file types and compare values"},
+    {"timeout", cmd_timeout, "run a command with a time limit"},
     {"touch", cmd_touch, "change file timestamps"},
     {"tr", cmd_tr, "translate or delete characters"},
     {"tree", cmd_tree, "list contents of directories in a tree-like format"},
