@@ -271,6 +271,7 @@ static void du_path(struct du *du, char *path, size_t plen, size_t cap, size_t l
     if (is_dir) {
         int fd = sys_open(p, path, O_RDONLY | O_DIRECTORY, 0);
         if (fd < 0) {
+            obuf_flush(&du->out);
             cmd_errno(p, fd, "cannot read directory %s", cmd_quoteaf(p, path));
             du->ok = false;
         } else {
@@ -281,6 +282,7 @@ static void du_path(struct du *du, char *path, size_t plen, size_t cap, size_t l
                 int n = sys_getdents(p, fd, du->dents, 64);
                 if (n < 0) {
                     if (n != -EINTR) {
+                        obuf_flush(&du->out);
                         cmd_errno(p, n, "cannot read directory %s", cmd_quoteaf(p, path));
                         du->ok = false;
                     }
@@ -327,6 +329,7 @@ static void du_path(struct du *du, char *path, size_t plen, size_t cap, size_t l
                 struct stat cst;
                 int r = du->deref_all ? sys_stat(p, path, &cst) : sys_lstat(p, path, &cst);
                 if (r < 0) {
+                    obuf_flush(&du->out);
                     cmd_errno(p, r, "cannot access %s", cmd_quoteaf(p, path));
                     du->ok = false;
                 } else if (!excluded(du, path)) {
@@ -358,6 +361,7 @@ static void du_operand(struct du *du, const char *name)
     if (r < 0 && (du->deref_args) && !du->deref_all && (r == -ENOENT || r == -ELOOP))
         r = sys_lstat(p, name, &st);
     if (r < 0) {
+        obuf_flush(&du->out);
         cmd_errno(p, r, "cannot access %s", cmd_quoteaf(p, name));
         du->ok = false;
         return;

@@ -1470,6 +1470,7 @@ static enum ftype mode_ftype(mode_t m)
 
 static void file_failure(struct ls *ls, bool serious, const char *msg, const char *file, int err)
 {
+    obuf_flush(&ls->out); /* gnulib error() flushes stdout first */
     cmd_errno(ls->p, err, msg, cmd_quoteaf(ls->p, file));
     set_status(ls, serious);
 }
@@ -1738,6 +1739,7 @@ static void print_dir(struct ls *ls, const char *name, const char *realname, boo
         }
         for (size_t i = 0; i < ls->nactive; i++) {
             if (ls->active_dev[i] == st.st_dev && ls->active_ino[i] == st.st_ino) {
+                obuf_flush(&ls->out);
                 cmd_error(p, "%s: not listing already-listed directory", cmd_quotef(p, name));
                 sys_close(p, fd);
                 set_status(ls, true);
