@@ -18,6 +18,7 @@
 #include <string.h>
 
 /* ---- entry points (keep sorted like table.c) ---------------------------- */
+int cmd_b2sum(struct proc *p, int argc, char **argv);
 int cmd_basename(struct proc *p, int argc, char **argv);
 int cmd_bash(struct proc *p, int argc, char **argv); /* src/sh/session.c */
 int cmd_bracket(struct proc *p, int argc, char **argv);
@@ -25,6 +26,7 @@ int cmd_cat(struct proc *p, int argc, char **argv);
 int cmd_chgrp(struct proc *p, int argc, char **argv);
 int cmd_chmod(struct proc *p, int argc, char **argv);
 int cmd_chown(struct proc *p, int argc, char **argv);
+int cmd_cksum(struct proc *p, int argc, char **argv);
 int cmd_cp(struct proc *p, int argc, char **argv);
 int cmd_cut(struct proc *p, int argc, char **argv);
 int cmd_date(struct proc *p, int argc, char **argv);
@@ -46,6 +48,7 @@ int cmd_install(struct proc *p, int argc, char **argv);
 int cmd_kill(struct proc *p, int argc, char **argv);
 int cmd_ln(struct proc *p, int argc, char **argv);
 int cmd_ls(struct proc *p, int argc, char **argv);
+int cmd_md5sum(struct proc *p, int argc, char **argv);
 int cmd_mkdir(struct proc *p, int argc, char **argv);
 int cmd_mkfifo(struct proc *p, int argc, char **argv);
 int cmd_mknod(struct proc *p, int argc, char **argv);
@@ -63,6 +66,11 @@ int cmd_realpath(struct proc *p, int argc, char **argv);
 int cmd_rm(struct proc *p, int argc, char **argv);
 int cmd_rmdir(struct proc *p, int argc, char **argv);
 int cmd_seq(struct proc *p, int argc, char **argv);
+int cmd_sha1sum(struct proc *p, int argc, char **argv);
+int cmd_sha224sum(struct proc *p, int argc, char **argv);
+int cmd_sha256sum(struct proc *p, int argc, char **argv);
+int cmd_sha384sum(struct proc *p, int argc, char **argv);
+int cmd_sha512sum(struct proc *p, int argc, char **argv);
 int cmd_sleep(struct proc *p, int argc, char **argv);
 int cmd_sort(struct proc *p, int argc, char **argv);
 int cmd_split(struct proc *p, int argc, char **argv);
@@ -81,6 +89,7 @@ int cmd_tty(struct proc *p, int argc, char **argv);
 int cmd_uname(struct proc *p, int argc, char **argv);
 int cmd_uniq(struct proc *p, int argc, char **argv);
 int cmd_wc(struct proc *p, int argc, char **argv);
+int cmd_which(struct proc *p, int argc, char **argv);
 int cmd_whoami(struct proc *p, int argc, char **argv);
 int cmd_yes(struct proc *p, int argc, char **argv);
 

@@ -14,7 +14,8 @@
 
 static inline uint32_t rol32(uint32_t x, int n)
 {
-    return x << n | x >> (32 - n);
+    n &= 31;
+    return n ? x << n | x >> (32 - n) : x;
 }
 static inline uint32_t ror32(uint32_t x, int n)
 {
@@ -556,6 +557,64 @@ void blake2b_final(struct blake2b_ctx *c, uint8_t *out)
     memcpy(out, full, (size_t)c->outlen);
 }
 
+/* ---- SM3 (GB/T 32905-2016) ------------------------------------------------ */
+
+static inline uint32_t sm3_p0(uint32_t x)
+{
+    return x ^ rol32(x, 9) ^ rol32(x, 17);
+}
+static inline uint32_t sm3_p1(uint32_t x)
+{
+    return x ^ rol32(x, 15) ^ rol32(x, 23);
+}
+
+static void sm3_blocks(uint32_t *v, const uint8_t *d, size_t blocks)
+{
+    for (; blocks--; d += 64) {
+        uint32_t w[68], w1[64];
+        for (int j = 0; j < 16; j++) w[j] = be32(d + 4 * j);
+        for (int j = 16; j < 68; j++)
+            w[j] = sm3_p1(w[j - 16] ^ w[j - 9] ^ rol32(w[j - 3], 15)) ^ rol32(w[j - 13], 7) ^ w[j - 6];
+        for (int j = 0; j < 64; j++) w1[j] = w[j] ^ w[j + 4];
+        uint32_t a = v[0], b = v[1], c = v[2], dd = v[3], e = v[4], f = v[5], g = v[6], h = v[7];
+        for (int j = 0; j < 64; j++) {
+            uint32_t t = j < 16 ? 0x79cc4519u : 0x7a879d8au;
+            uint32_t ss1 = rol32(rol32(a, 12) + e + rol32(t, j % 32), 7);
+            uint32_t ss2 = ss1 ^ rol32(a, 12);
+            uint32_t ff = j < 16 ? a ^ b ^ c : (a & b) | (a & c) | (b & c);
+            uint32_t gg = j < 16 ? e ^ f ^ g : (e & f) | (~e & g);
+            uint32_t tt1 = ff + dd + ss2 + w1[j];
+            uint32_t tt2 = gg + h + ss1 + w[j];
+            dd = c;
+            c = rol32(b, 9);
+            b = a;
+            a = tt1;
+            h = g;
+            g = rol32(f, 19);
+            f = e;
+            e = sm3_p0(tt2);
+        }
+        v[0] ^= a, v[1] ^= b, v[2] ^= c, v[3] ^= dd, v[4] ^= e, v[5] ^= f, v[6] ^= g, v[7] ^= h;
+    }
+}
+
+void sm3_init(struct sm3_ctx *c)
+{
+    static const uint32_t iv[8] = {0x7380166f, 0x4914b2b9, 0x172442d7, 0xda8a0600,
+                                   0xa96f30bc, 0x163138aa, 0xe38dee4d, 0xb0fb0e4e};
+    memcpy(c->h, iv, sizeof iv);
+    c->len = 0;
+}
+void sm3_update(struct sm3_ctx *c, const void *data, size_t n)
+{
+    feed64(c->h, &c->len, c->buf, data, n, sm3_blocks);
+}
+void sm3_final(struct sm3_ctx *c, uint8_t out[32])
+{
+    pad64(c->h, c->len, c->buf, sm3_blocks, 1);
+    for (int i = 0; i < 8; i++) put_be32(out + 4 * i, c->h[i]);
+}
+
 /* ---- CRC (cksum) --------------------------------------------------------- */
 
 static uint32_t crc_tab[8][256];
@@ -674,6 +733,20 @@ static void f_blake2b(union hash_any *h, uint8_t *o)
     blake2b_final(&h->blake2b, o);
 }
 
+static void i_sm3(union hash_any *h, int bits)
+{
+    (void)bits;
+    sm3_init(&h->sm3);
+}
+static void u_sm3(union hash_any *h, const void *d, size_t n)
+{
+    sm3_update(&h->sm3, d, n);
+}
+static void f_sm3(union hash_any *h, uint8_t *o)
+{
+    sm3_final(&h->sm3, o);
+}
+
 static const struct hash_algo algos[] = {
     {"md5", "MD5", 128, i_md5, u_md5, f_md5},
     {"sha1", "SHA1", 160, i_sha1, u_sha1, f_sha1},
@@ -682,6 +755,7 @@ static const struct hash_algo algos[] = {
     {"sha384", "SHA384", 384, i_sha384, u_sha512, f_sha512},
     {"sha512", "SHA512", 512, i_sha512, u_sha512, f_sha512},
     {"blake2b", "BLAKE2b", 512, i_blake2b, u_blake2b, f_blake2b},
+    {"sm3", "SM3", 256, i_sm3, u_sm3, f_sm3},
 };
 
 const struct hash_algo *hash_find(const char *name)

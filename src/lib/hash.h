@@ -1,6 +1,6 @@
 /* hash.h — message digests written for vos (no external crypto library):
  * MD5, SHA-1, SHA-224/256 (SHA-NI when the CPU has it), SHA-384/512,
- * BLAKE2b, and the CRCs of cksum (POSIX CRC-32) and of sum/crc32.
+ * BLAKE2b, SM3, and the CRCs of cksum (POSIX CRC-32) and of sum/crc32.
  *
  * Every algorithm has the same shape: init, update (any number of times,
  * any sizes), final (writes the digest). hash_find() gives a vtable by
@@ -62,6 +62,15 @@ void blake2b_init(struct blake2b_ctx *c, int outlen);
 void blake2b_update(struct blake2b_ctx *c, const void *data, size_t n);
 void blake2b_final(struct blake2b_ctx *c, uint8_t *out);
 
+struct sm3_ctx {
+    uint32_t h[8];
+    uint64_t len;
+    uint8_t buf[64];
+};
+void sm3_init(struct sm3_ctx *c);
+void sm3_update(struct sm3_ctx *c, const void *data, size_t n);
+void sm3_final(struct sm3_ctx *c, uint8_t out[32]);
+
 /* POSIX cksum CRC (polynomial 0x04C11DB7, MSB first): feed the data with
  * crc_posix_update starting from 0, then crc_posix_final with the length. */
 uint32_t crc_posix_update(uint32_t crc, const void *data, size_t n);
@@ -74,9 +83,10 @@ union hash_any {
     struct sha256_ctx sha256;
     struct sha512_ctx sha512;
     struct blake2b_ctx blake2b;
+    struct sm3_ctx sm3;
 };
 struct hash_algo {
-    const char *name;   /* "md5", "sha1", "sha224", "sha256", "sha384", "sha512", "blake2b" */
+    const char *name;   /* "md5", "sha1", "sha224", "sha256", "sha384", "sha512", "blake2b", "sm3" */
     const char *tag;    /* for --tag: "MD5", "SHA1", ..., "BLAKE2b" */
     int bits;           /* digest size */
     void (*init)(union hash_any *h, int bits);
