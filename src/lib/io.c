@@ -172,7 +172,8 @@ ssize_t ibuf_getdelim(struct ibuf *in, int delim, char **rec)
 {
     size_t scanned = in->start;
     for (;;) {
-        char *nl = memchr(in->buf + scanned, delim, in->end - scanned);
+        /* no buffer before the first fill: memchr(NULL, ..., 0) is undefined */
+        char *nl = in->end > scanned ? memchr(in->buf + scanned, delim, in->end - scanned) : NULL;
         if (nl) {
             size_t len = (size_t)(nl - (in->buf + in->start)) + 1;
             *rec = in->buf + in->start;
