@@ -956,6 +956,11 @@ static int do_assign(struct sh *sh, struct sh_word *w, struct sh_strv *env, stru
         sh_error(sh, "%s[%s]: cannot assign list to array member", name, a->index->text ? a->index->text : "");
         return -1;
     }
+    if (a->compound && tr && sh->opt[O_XTRACE]) {
+        char *pre = ps4(sh);
+        sh_printf(sh, 2, "%s%s\n", pre, w->text);
+        free(pre);
+    }
     if (a->compound) {
         /* NAME=( ... ): the elements are expanded before the array changes,
          * so a=(0 "${a[@]}") sees the old value. */
@@ -1005,14 +1010,21 @@ static int do_assign(struct sh *sh, struct sh_word *w, struct sh_strv *env, stru
         strv_clear(&keys);
         strv_clear(&vals);
         if (r < 0) return -1;
-        if (tr) strv_push(tr, xasprintf("%s=(...)", name));
         return 0;
     }
     char *val = w->parts ? sh_expand_word(sh, w, X_NOSPLIT | X_ASSIGN) : xstrdup("");
     if (!val) return -1;
     if (tr) {
-        if (a->index) strv_push(tr, xasprintf("%s[%s]%s=%s", name, a->index->text, a->append ? "+" : "", val));
-        else strv_push(tr, xasprintf("%s%s=%s", name, a->append ? "+" : "", val));
+        char *t = a->index ? xasprintf("%s[%s]%s=%s", name, a->index->text, a->append ? "+" : "", val)
+                           : xasprintf("%s%s=%s", name, a->append ? "+" : "", val);
+        if (env) strv_push(tr, t);
+        else {
+            /* An assignment statement traces each assignment before it. */
+            struct sh_strv one = {0};
+            strv_push(&one, t);
+            trace(sh, NULL, 0, &one);
+            strv_clear(&one);
+        }
     }
     int r = 0;
     if (env) {
@@ -1044,6 +1056,7 @@ static int run_builtin(struct sh *sh, const struct sh_builtin *b, int argc, char
 
 int sh_call_function(struct sh *sh, struct sh_func *f, int argc, char **argv)
 {
+    int call_line = sh->lineno;
     if (sh->func_depth >= sh->lim.func_depth) {
         sh_error(sh, "%s: maximum function nesting level exceeded (%d)", argv[0], sh->lim.func_depth);
         sh->fatal = true;
@@ -1096,6 +1109,7 @@ int sh_call_function(struct sh *sh, struct sh_func *f, int argc, char **argv)
         sh_arena_free(arena);
         free(refs);
     }
+    sh->lineno = call_line;
     return st;
 }
 
@@ -1267,7 +1281,6 @@ static int exec_simple(struct sh *sh, struct sh_node *n)
                 break;
             }
         }
-        if (sh->opt[O_XTRACE] && tr.n) trace(sh, NULL, 0, &tr);
         strv_clear(&tr);
         struct undo u = {0};
         if (!st && apply_redirs(sh, n->redirs, &u) < 0) st = 1;
@@ -1730,7 +1743,7 @@ static int exec_case(struct sh *sh, struct sh_node *n)
 static void check_errexit(struct sh *sh, int st)
 {
     if (!st || sh->errexit_suppressed || sh->jump != J_NONE) return;
-    if (sh->trap_err && !sh->in_trap) {
+    if (sh->trap_err && !sh->in_trap && (!sh->func_depth || sh->opt[O_ERRTRACE])) {
         int saved = sh->status;
         sh->status = st;
         sh_run_trap(sh, sh->trap_err);

@@ -574,8 +574,11 @@ static char *arg_text(struct sh *sh, const struct sh_word *w, int flags)
     return sh_expand_word(sh, w, flags);
 }
 
+bool sh_utf8(struct sh *sh);
+
 static int substr_op(struct sh *sh, const struct sh_param *pm, struct pval *pv)
 {
+    bool u8 = sh_utf8(sh); /* offsets count characters, or bytes in the C locale */
     intmax_t off = 0, len = 0;
     bool has_len = pm->arg2 != NULL;
     if (sh_arith_word(sh, pm->arg, &off) < 0) return -1;
@@ -619,7 +622,7 @@ static int substr_op(struct sh *sh, const struct sh_param *pm, struct pval *pv)
     /* Offsets count characters (UTF-8). */
     size_t nch = 0;
     for (const char *c = s; *c; c++)
-        if (((unsigned char)*c & 0xc0) != 0x80) nch++;
+        if (!u8 || ((unsigned char)*c & 0xc0) != 0x80) nch++;
     intmax_t n = (intmax_t)nch;
     if (off < 0) off += n;
     if (off < 0 || off > n) {
@@ -639,7 +642,7 @@ static int substr_op(struct sh *sh, const struct sh_param *pm, struct pval *pv)
     /* Map character offsets to bytes. */
     size_t b0 = 0, ci = 0, i = 0;
     for (; s[i]; i++) {
-        if (((unsigned char)s[i] & 0xc0) != 0x80) {
+        if (!u8 || ((unsigned char)s[i] & 0xc0) != 0x80) {
             if ((intmax_t)ci == off) b0 = i;
             if ((intmax_t)ci == end) break;
             ci++;
@@ -866,13 +869,14 @@ static int expand_param(struct xstate *x, const struct sh_param *pm, bool quoted
     }
     switch (pm->op) {
     case SH_PO_LENGTH: {
+        bool u8 = sh_utf8(sh);
         size_t n;
         if (pv.is_array_all) n = pv.v.n;
         else {
             n = 0;
             if (pv.v.n)
                 for (const char *c = pv.v.v[0]; *c; c++)
-                    if (((unsigned char)*c & 0xc0) != 0x80) n++;
+                    if (!u8 || ((unsigned char)*c & 0xc0) != 0x80) n++;
         }
         char buf[32];
         snprintf(buf, sizeof buf, "%zu", n);
