@@ -19,6 +19,8 @@
 
 /* ---- entry points (keep sorted like table.c) ---------------------------- */
 int cmd_b2sum(struct proc *p, int argc, char **argv);
+int cmd_base32(struct proc *p, int argc, char **argv);
+int cmd_base64(struct proc *p, int argc, char **argv);
 int cmd_basename(struct proc *p, int argc, char **argv);
 int cmd_bash(struct proc *p, int argc, char **argv); /* src/sh/session.c */
 int cmd_bracket(struct proc *p, int argc, char **argv);

@@ -8,6 +8,8 @@
 const struct cmd_entry cmd_table[] = {
     {"[", cmd_bracket, "check file types and compare values"},
     {"b2sum", cmd_b2sum, "compute and check BLAKE2 message digest"},
+    {"base32", cmd_base32, "base32 encode/decode data and print to standard output"},
+    {"base64", cmd_base64, "base64 encode/decode data and print to standard output"},
     {"basename", cmd_basename, "strip directory and suffix from file names"},
     {"bash", cmd_bash, "GNU Bourne-Again SHell (the vos shell)"},
     {"cat", cmd_cat, "concatenate files and print on the standard output"},
