@@ -212,7 +212,7 @@ static const char *scalar_param(struct sh *sh, const char *name, char **freeit)
                 if (*c == 'i' && sh->interactive) on = true;
                 if (on) buf[n++] = *c;
             }
-            if (sh->src_kind == SRC_C && !sh->is_subshell) buf[n++] = 'c';
+            if (sh->src_kind == SRC_C) buf[n++] = 'c';
             else if (sh->src_kind == SRC_STDIN) buf[n++] = 's';
             buf[n] = 0;
             return *freeit = xstrdup(buf);
