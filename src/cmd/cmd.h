@@ -42,6 +42,7 @@ int cmd_env(struct proc *p, int argc, char **argv);
 int cmd_expr(struct proc *p, int argc, char **argv);
 int cmd_false(struct proc *p, int argc, char **argv);
 int cmd_fgrep(struct proc *p, int argc, char **argv);
+int cmd_getconf(struct proc *p, int argc, char **argv);
 int cmd_grep(struct proc *p, int argc, char **argv);
 int cmd_groups(struct proc *p, int argc, char **argv);
 int cmd_head(struct proc *p, int argc, char **argv);

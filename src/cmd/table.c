@@ -30,6 +30,7 @@ const struct cmd_entry cmd_table[] = {
     {"expr", cmd_expr, "evaluate expressions"},
     {"false", cmd_false, "do nothing, unsuccessfully"},
     {"fgrep", cmd_fgrep, "print lines that match patterns (grep -F)"},
+    {"getconf", cmd_getconf, "query system configuration variables"},
     {"grep", cmd_grep, "print lines that match patterns"},
     {"groups", cmd_groups, "print the groups a user is in"},
     {"head", cmd_head, "output the first part of files"},
