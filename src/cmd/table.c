@@ -17,6 +17,7 @@ const struct cmd_entry cmd_table[] = {
     {"chmod", cmd_chmod, "change file mode bits"},
     {"chown", cmd_chown, "change file owner and group"},
     {"cksum", cmd_cksum, "compute and verify file checksums"},
+    {"clear", cmd_clear, "clear the terminal screen"},
     {"cp", cmd_cp, "copy files and directories"},
     {"cut", cmd_cut, "remove sections from each line of files"},
     {"date", cmd_date, "print or set the system date and time"},
