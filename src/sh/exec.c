@@ -993,11 +993,11 @@ static int do_assign(struct sh *sh, struct sh_word *w, struct sh_strv *env, stru
             if (app) k++;
             if (assoc) {
                 if (!k) {
-                    /* bash 5.2: an assoc list without [k]= is key value pairs */
-                    const char *val = i + 1 < vals.n ? vals.v[i + 1] : "";
-                    r = sh_var_set_elem(sh, name, vals.v[i], 0, val, false);
-                    i++;
-                } else r = sh_var_set_elem(sh, name, k, 0, vals.v[i], app);
+                    sh_error(sh, "%s: %s: must use subscript when assigning associative array", name,
+                             vals.v[i]);
+                    continue;
+                }
+                r = sh_var_set_elem(sh, name, k, 0, vals.v[i], app);
             } else if (k) {
                 intmax_t idx;
                 if (sh_arith_text(sh, k, &idx) < 0) r = -1;
@@ -1028,7 +1028,8 @@ static int do_assign(struct sh *sh, struct sh_word *w, struct sh_strv *env, stru
     }
     int r = 0;
     if (env) {
-        strv_push(env, xasprintf("%s=%s", name, val));
+        /* NAME[i]=v before a command is not part of its environment. */
+        if (!a->index) strv_push(env, xasprintf("%s=%s", name, val));
         free(val);
         return 0;
     }
