@@ -48,6 +48,7 @@ int cmd_getconf(struct proc *p, int argc, char **argv);
 int cmd_grep(struct proc *p, int argc, char **argv);
 int cmd_groups(struct proc *p, int argc, char **argv);
 int cmd_head(struct proc *p, int argc, char **argv);
+int cmd_hostname(struct proc *p, int argc, char **argv);
 int cmd_id(struct proc *p, int argc, char **argv);
 int cmd_install(struct proc *p, int argc, char **argv);
 int cmd_kill(struct proc *p, int argc, char **argv);

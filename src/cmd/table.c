@@ -36,6 +36,7 @@ const struct cmd_entry cmd_table[] = {
     {"grep", cmd_grep, "print lines that match patterns"},
     {"groups", cmd_groups, "print the groups a user is in"},
     {"head", cmd_head, "output the first part of files"},
+    {"hostname", cmd_hostname, "show or set the system's host name"},
     {"id", cmd_id, "print real and effective user and group IDs"},
     {"install", cmd_install, "copy files and set attributes"},
     {"kill", cmd_kill, "send a signal to a process"},
