@@ -70,6 +70,7 @@ int cmd_od(struct proc *p, int argc, char **argv);
 int cmd_paste(struct proc *p, int argc, char **argv);
 int cmd_printenv(struct proc *p, int argc, char **argv);
 int cmd_printf(struct proc *p, int argc, char **argv);
+int cmd_ps(struct proc *p, int argc, char **argv);
 int cmd_pwd(struct proc *p, int argc, char **argv);
 int cmd_readlink(struct proc *p, int argc, char **argv);
 int cmd_realpath(struct proc *p, int argc, char **argv);

@@ -58,6 +58,7 @@ const struct cmd_entry cmd_table[] = {
     {"paste", cmd_paste, "merge lines of files"},
     {"printenv", cmd_printenv, "print all or part of environment"},
     {"printf", cmd_printf, "format and print data"},
+    {"ps", cmd_ps, "report a snapshot of the current processes"},
     {"pwd", cmd_pwd, "print name of current/working directory"},
     {"readlink", cmd_readlink, "print resolved symbolic links or canonical file names"},
     {"realpath", cmd_realpath, "print the resolved path"},
