@@ -54,6 +54,7 @@ int cmd_head(struct proc *p, int argc, char **argv);
 int cmd_hostname(struct proc *p, int argc, char **argv);
 int cmd_id(struct proc *p, int argc, char **argv);
 int cmd_install(struct proc *p, int argc, char **argv);
+int cmd_join(struct proc *p, int argc, char **argv);
 int cmd_kill(struct proc *p, int argc, char **argv);
 int cmd_ln(struct proc *p, int argc, char **argv);
 int cmd_ls(struct proc *p, int argc, char **argv);

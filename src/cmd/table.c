@@ -42,6 +42,7 @@ const struct cmd_entry cmd_table[] = {
     {"hostname", cmd_hostname, "show or set the system's host name"},
     {"id", cmd_id, "print real and effective user and group IDs"},
     {"install", cmd_install, "copy files and set attributes"},
+    {"join", cmd_join, "join lines of two files on a common field"},
     {"kill", cmd_kill, "send a signal to a process"},
     {"ln", cmd_ln, "make links between files"},
     {"ls", cmd_ls, "list directory contents"},
