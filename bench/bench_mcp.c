@@ -135,7 +135,8 @@ int main(void)
     }
     measure(&s, echo, "\"hi\\n\"", n / 10); /* warm up */
     double bash = measure(&s, echo, "\"hi\\n\"", n);
-    double ping = measure(&s, "{\"jsonrpc\":\"2.0\",\"id\":8,\"method\":\"ping\"}\n", "\"result\"", n);
+    double ping =
+        measure(&s, "{\"jsonrpc\":\"2.0\",\"id\":8,\"method\":\"ping\"}\n", "\"result\"", n);
     close(s.to);
     int st;
     waitpid(s.pid, &st, 0);

@@ -36,8 +36,8 @@ static void on_answer(void *ud, const char *msg, size_t len)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static const char *const versions[] = {"2024-11-05", "2025-03-26", "2025-06-18",
-                                           "2025-11-25", "1.0"};
+    static const char *const versions[] = {"2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25",
+                                           "1.0"};
     if (!vm) {
         vos_config cfg = {0};
         cfg.limits.wall_ms = 200;
