@@ -4,6 +4,7 @@
  * at run time); everything else is portable C. */
 #include "lib/hash.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -118,27 +119,88 @@ static const uint32_t md5_k[64] = {
     0x6fa87e4f, 0xfe2ce6e0, 0xa3014314, 0x4e0811a1, 0xf7537e82, 0xbd3af235, 0x2ad7d2bb,
     0xeb86d391};
 
-static void md5_blocks(uint32_t *h, const uint8_t *d, size_t blocks)
-{
-    static const int r[4][4] = {{7, 12, 17, 22}, {5, 9, 14, 20}, {4, 11, 16, 23}, {6, 10, 15, 21}};
-    for (; blocks--; d += 64) {
-        uint32_t m[16];
-        for (int i = 0; i < 16; i++) m[i] = le32(d + 4 * i);
-        uint32_t a = h[0], b = h[1], c = h[2], dd = h[3];
-#define MD5_STEP(f, g, i)                                                                          \
+/* The 64 steps written out: each step updates one of a, b, c, d in turn. */
+#define MD5_F(x, y, z) ((z) ^ ((x) & ((y) ^ (z))))
+#define MD5_G(x, y, z) ((y) ^ ((z) & ((x) ^ (y))))
+#define MD5_H(x, y, z) ((x) ^ (y) ^ (z))
+#define MD5_I(x, y, z) ((y) ^ ((x) | ~(z)))
+#define MD5_STEP(f, w, x, y, z, data, s)                                                           \
     do {                                                                                           \
-        uint32_t t = a + (f) + md5_k[i] + m[g];                                                    \
-        a = dd;                                                                                    \
-        dd = c;                                                                                    \
-        c = b;                                                                                     \
-        b = b + rol32(t, r[(i) / 16][(i) % 4]);                                                    \
+        (w) += f((x), (y), (z)) + (data);                                                          \
+        (w) = rol32((w), (s)) + (x);                                                               \
     } while (0)
-        for (int i = 0; i < 16; i++) MD5_STEP((b & c) | (~b & dd), i, i);
-        for (int i = 16; i < 32; i++) MD5_STEP((dd & b) | (~dd & c), (5 * i + 1) % 16, i);
-        for (int i = 32; i < 48; i++) MD5_STEP(b ^ c ^ dd, (3 * i + 5) % 16, i);
-        for (int i = 48; i < 64; i++) MD5_STEP(c ^ (b | ~dd), (7 * i) % 16, i);
-#undef MD5_STEP
-        h[0] += a, h[1] += b, h[2] += c, h[3] += dd;
+
+static void md5_blocks(uint32_t *h, const uint8_t *dp, size_t blocks)
+{
+    for (; blocks--; dp += 64) {
+        uint32_t m[16];
+        for (int i = 0; i < 16; i++) m[i] = le32(dp + 4 * i);
+        uint32_t a = h[0], b = h[1], c = h[2], d = h[3];
+        MD5_STEP(MD5_F, a, b, c, d, m[0] + md5_k[0], 7);
+        MD5_STEP(MD5_F, d, a, b, c, m[1] + md5_k[1], 12);
+        MD5_STEP(MD5_F, c, d, a, b, m[2] + md5_k[2], 17);
+        MD5_STEP(MD5_F, b, c, d, a, m[3] + md5_k[3], 22);
+        MD5_STEP(MD5_F, a, b, c, d, m[4] + md5_k[4], 7);
+        MD5_STEP(MD5_F, d, a, b, c, m[5] + md5_k[5], 12);
+        MD5_STEP(MD5_F, c, d, a, b, m[6] + md5_k[6], 17);
+        MD5_STEP(MD5_F, b, c, d, a, m[7] + md5_k[7], 22);
+        MD5_STEP(MD5_F, a, b, c, d, m[8] + md5_k[8], 7);
+        MD5_STEP(MD5_F, d, a, b, c, m[9] + md5_k[9], 12);
+        MD5_STEP(MD5_F, c, d, a, b, m[10] + md5_k[10], 17);
+        MD5_STEP(MD5_F, b, c, d, a, m[11] + md5_k[11], 22);
+        MD5_STEP(MD5_F, a, b, c, d, m[12] + md5_k[12], 7);
+        MD5_STEP(MD5_F, d, a, b, c, m[13] + md5_k[13], 12);
+        MD5_STEP(MD5_F, c, d, a, b, m[14] + md5_k[14], 17);
+        MD5_STEP(MD5_F, b, c, d, a, m[15] + md5_k[15], 22);
+        MD5_STEP(MD5_G, a, b, c, d, m[1] + md5_k[16], 5);
+        MD5_STEP(MD5_G, d, a, b, c, m[6] + md5_k[17], 9);
+        MD5_STEP(MD5_G, c, d, a, b, m[11] + md5_k[18], 14);
+        MD5_STEP(MD5_G, b, c, d, a, m[0] + md5_k[19], 20);
+        MD5_STEP(MD5_G, a, b, c, d, m[5] + md5_k[20], 5);
+        MD5_STEP(MD5_G, d, a, b, c, m[10] + md5_k[21], 9);
+        MD5_STEP(MD5_G, c, d, a, b, m[15] + md5_k[22], 14);
+        MD5_STEP(MD5_G, b, c, d, a, m[4] + md5_k[23], 20);
+        MD5_STEP(MD5_G, a, b, c, d, m[9] + md5_k[24], 5);
+        MD5_STEP(MD5_G, d, a, b, c, m[14] + md5_k[25], 9);
+        MD5_STEP(MD5_G, c, d, a, b, m[3] + md5_k[26], 14);
+        MD5_STEP(MD5_G, b, c, d, a, m[8] + md5_k[27], 20);
+        MD5_STEP(MD5_G, a, b, c, d, m[13] + md5_k[28], 5);
+        MD5_STEP(MD5_G, d, a, b, c, m[2] + md5_k[29], 9);
+        MD5_STEP(MD5_G, c, d, a, b, m[7] + md5_k[30], 14);
+        MD5_STEP(MD5_G, b, c, d, a, m[12] + md5_k[31], 20);
+        MD5_STEP(MD5_H, a, b, c, d, m[5] + md5_k[32], 4);
+        MD5_STEP(MD5_H, d, a, b, c, m[8] + md5_k[33], 11);
+        MD5_STEP(MD5_H, c, d, a, b, m[11] + md5_k[34], 16);
+        MD5_STEP(MD5_H, b, c, d, a, m[14] + md5_k[35], 23);
+        MD5_STEP(MD5_H, a, b, c, d, m[1] + md5_k[36], 4);
+        MD5_STEP(MD5_H, d, a, b, c, m[4] + md5_k[37], 11);
+        MD5_STEP(MD5_H, c, d, a, b, m[7] + md5_k[38], 16);
+        MD5_STEP(MD5_H, b, c, d, a, m[10] + md5_k[39], 23);
+        MD5_STEP(MD5_H, a, b, c, d, m[13] + md5_k[40], 4);
+        MD5_STEP(MD5_H, d, a, b, c, m[0] + md5_k[41], 11);
+        MD5_STEP(MD5_H, c, d, a, b, m[3] + md5_k[42], 16);
+        MD5_STEP(MD5_H, b, c, d, a, m[6] + md5_k[43], 23);
+        MD5_STEP(MD5_H, a, b, c, d, m[9] + md5_k[44], 4);
+        MD5_STEP(MD5_H, d, a, b, c, m[12] + md5_k[45], 11);
+        MD5_STEP(MD5_H, c, d, a, b, m[15] + md5_k[46], 16);
+        MD5_STEP(MD5_H, b, c, d, a, m[2] + md5_k[47], 23);
+        MD5_STEP(MD5_I, a, b, c, d, m[0] + md5_k[48], 6);
+        MD5_STEP(MD5_I, d, a, b, c, m[7] + md5_k[49], 10);
+        MD5_STEP(MD5_I, c, d, a, b, m[14] + md5_k[50], 15);
+        MD5_STEP(MD5_I, b, c, d, a, m[5] + md5_k[51], 21);
+        MD5_STEP(MD5_I, a, b, c, d, m[12] + md5_k[52], 6);
+        MD5_STEP(MD5_I, d, a, b, c, m[3] + md5_k[53], 10);
+        MD5_STEP(MD5_I, c, d, a, b, m[10] + md5_k[54], 15);
+        MD5_STEP(MD5_I, b, c, d, a, m[1] + md5_k[55], 21);
+        MD5_STEP(MD5_I, a, b, c, d, m[8] + md5_k[56], 6);
+        MD5_STEP(MD5_I, d, a, b, c, m[15] + md5_k[57], 10);
+        MD5_STEP(MD5_I, c, d, a, b, m[6] + md5_k[58], 15);
+        MD5_STEP(MD5_I, b, c, d, a, m[13] + md5_k[59], 21);
+        MD5_STEP(MD5_I, a, b, c, d, m[4] + md5_k[60], 6);
+        MD5_STEP(MD5_I, d, a, b, c, m[11] + md5_k[61], 10);
+        MD5_STEP(MD5_I, c, d, a, b, m[2] + md5_k[62], 15);
+        MD5_STEP(MD5_I, b, c, d, a, m[9] + md5_k[63], 21);
+        h[0] += a, h[1] += b, h[2] += c, h[3] += d;
     }
 }
 
@@ -159,7 +221,7 @@ void md5_final(struct md5_ctx *c, uint8_t out[16])
 
 /* ---- SHA-1 -------------------------------------------------------------- */
 
-static void sha1_blocks(uint32_t *h, const uint8_t *d, size_t blocks)
+static void sha1_blocks_c(uint32_t *h, const uint8_t *d, size_t blocks)
 {
     for (; blocks--; d += 64) {
         uint32_t w[80];
@@ -181,6 +243,104 @@ static void sha1_blocks(uint32_t *h, const uint8_t *d, size_t blocks)
         }
         h[0] += a, h[1] += b, h[2] += c, h[3] += dd, h[4] += e;
     }
+}
+
+#ifdef HAVE_X86
+/* SHA-1 with the SHA extensions: four rounds per sha1rnds4, the message
+ * schedule in four registers (Intel's published pattern). */
+__attribute__((target("sha,sse4.1,ssse3"))) static void
+sha1_blocks_ni(uint32_t *state, const uint8_t *data, size_t blocks)
+{
+    const __m128i mask = _mm_set_epi64x(0x0001020304050607ULL, 0x08090a0b0c0d0e0fULL);
+    __m128i abcd = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)state), 0x1B);
+    __m128i e0 = _mm_set_epi32((int)state[4], 0, 0, 0), e1;
+    for (; blocks--; data += 64) {
+        __m128i abcd_save = abcd, e0_save = e0, m[4];
+        m[0] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(data + 0)), mask);
+        m[1] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(data + 16)), mask);
+        m[2] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(data + 32)), mask);
+        m[3] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(data + 48)), mask);
+        /* rounds 0-15 */
+        e0 = _mm_add_epi32(e0, m[0]);
+        e1 = abcd;
+        abcd = _mm_sha1rnds4_epu32(abcd, e0, 0);
+        e1 = _mm_sha1nexte_epu32(e1, m[1]);
+        e0 = abcd;
+        abcd = _mm_sha1rnds4_epu32(abcd, e1, 0);
+        m[0] = _mm_sha1msg1_epu32(m[0], m[1]);
+        e0 = _mm_sha1nexte_epu32(e0, m[2]);
+        e1 = abcd;
+        abcd = _mm_sha1rnds4_epu32(abcd, e0, 0);
+        m[1] = _mm_sha1msg1_epu32(m[1], m[2]);
+        m[0] = _mm_xor_si128(m[0], m[2]);
+        e1 = _mm_sha1nexte_epu32(e1, m[3]);
+        e0 = abcd;
+        m[0] = _mm_sha1msg2_epu32(m[0], m[3]);
+        abcd = _mm_sha1rnds4_epu32(abcd, e1, 0);
+        m[2] = _mm_sha1msg1_epu32(m[2], m[3]);
+        m[1] = _mm_xor_si128(m[1], m[3]);
+        /* rounds 16-79: group g uses m[g % 4]; E alternates. */
+#define SHA1_GROUP(g, ea, eb, f)                                                                   \
+    do {                                                                                           \
+        ea = _mm_sha1nexte_epu32(ea, m[(g) & 3]);                                                  \
+        eb = abcd;                                                                                 \
+        m[((g) + 1) & 3] = _mm_sha1msg2_epu32(m[((g) + 1) & 3], m[(g) & 3]);                       \
+        abcd = _mm_sha1rnds4_epu32(abcd, ea, f);                                                   \
+        m[((g) + 3) & 3] = _mm_sha1msg1_epu32(m[((g) + 3) & 3], m[(g) & 3]);                       \
+        m[((g) + 2) & 3] = _mm_xor_si128(m[((g) + 2) & 3], m[(g) & 3]);                            \
+    } while (0)
+        SHA1_GROUP(4, e0, e1, 0);
+        SHA1_GROUP(5, e1, e0, 1);
+        SHA1_GROUP(6, e0, e1, 1);
+        SHA1_GROUP(7, e1, e0, 1);
+        SHA1_GROUP(8, e0, e1, 1);
+        SHA1_GROUP(9, e1, e0, 1);
+        SHA1_GROUP(10, e0, e1, 2);
+        SHA1_GROUP(11, e1, e0, 2);
+        SHA1_GROUP(12, e0, e1, 2);
+        SHA1_GROUP(13, e1, e0, 2);
+        SHA1_GROUP(14, e0, e1, 2);
+        SHA1_GROUP(15, e1, e0, 3);
+        SHA1_GROUP(16, e0, e1, 3);
+        SHA1_GROUP(17, e1, e0, 3);
+        SHA1_GROUP(18, e0, e1, 3);
+        SHA1_GROUP(19, e1, e0, 3);
+#undef SHA1_GROUP
+        e0 = _mm_sha1nexte_epu32(e0, e0_save);
+        abcd = _mm_add_epi32(abcd, abcd_save);
+    }
+    _mm_storeu_si128((__m128i *)state, _mm_shuffle_epi32(abcd, 0x1B));
+    state[4] = (uint32_t)_mm_extract_epi32(e0, 3);
+}
+#endif
+
+static block_fn sha1_fn;
+
+static bool cpu_has_sha(void)
+{
+#ifdef HAVE_X86
+    unsigned a, b, c, d;
+    if (__get_cpuid_count(7, 0, &a, &b, &c, &d) && (b & (1u << 29))) {
+        unsigned a1, b1, c1, d1;
+        if (__get_cpuid(1, &a1, &b1, &c1, &d1) && (c1 & (1u << 19)) && (c1 & (1u << 9)))
+            return true;
+    }
+#endif
+    return false;
+}
+
+static void sha1_blocks(uint32_t *h, const uint8_t *d, size_t blocks)
+{
+    block_fn f = __atomic_load_n(&sha1_fn, __ATOMIC_RELAXED);
+    if (!f) {
+#ifdef HAVE_X86
+        f = cpu_has_sha() ? sha1_blocks_ni : sha1_blocks_c;
+#else
+        f = sha1_blocks_c;
+#endif
+        __atomic_store_n(&sha1_fn, f, __ATOMIC_RELAXED);
+    }
+    f(h, d, blocks);
 }
 
 void sha1_init(struct sha1_ctx *c)
@@ -295,15 +455,10 @@ sha256_blocks_ni(uint32_t *state, const uint8_t *data, size_t blocks)
     _mm_storeu_si128((__m128i *)&state[4], s1);
 }
 
+static bool cpu_has_sha(void);
 static block_fn sha256_pick(void)
 {
-    unsigned a, b, c, d;
-    if (__get_cpuid_count(7, 0, &a, &b, &c, &d) && (b & (1u << 29))) {
-        unsigned a1, b1, c1, d1;
-        if (__get_cpuid(1, &a1, &b1, &c1, &d1) && (c1 & (1u << 19)) && (c1 & (1u << 9)))
-            return sha256_blocks_ni;
-    }
-    return sha256_blocks_c;
+    return cpu_has_sha() ? sha256_blocks_ni : sha256_blocks_c;
 }
 #else
 static block_fn sha256_pick(void)
