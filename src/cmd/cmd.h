@@ -67,6 +67,7 @@ int cmd_mv(struct proc *p, int argc, char **argv);
 int cmd_nice(struct proc *p, int argc, char **argv);
 int cmd_nohup(struct proc *p, int argc, char **argv);
 int cmd_nproc(struct proc *p, int argc, char **argv);
+int cmd_numfmt(struct proc *p, int argc, char **argv);
 int cmd_od(struct proc *p, int argc, char **argv);
 int cmd_paste(struct proc *p, int argc, char **argv);
 int cmd_printenv(struct proc *p, int argc, char **argv);

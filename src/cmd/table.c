@@ -55,6 +55,7 @@ const struct cmd_entry cmd_table[] = {
     {"nice", cmd_nice, "run a program with modified scheduling priority"},
     {"nohup", cmd_nohup, "run a command immune to hangups, with output to a non-tty"},
     {"nproc", cmd_nproc, "print the number of processing units available"},
+    {"numfmt", cmd_numfmt, "convert numbers from/to human-readable strings"},
     {"od", cmd_od, "dump files in octal and other formats"},
     {"paste", cmd_paste, "merge lines of files"},
     {"printenv", cmd_printenv, "print all or part of environment"},
