@@ -65,6 +65,7 @@ int cmd_mknod(struct proc *p, int argc, char **argv);
 int cmd_mktemp(struct proc *p, int argc, char **argv);
 int cmd_mv(struct proc *p, int argc, char **argv);
 int cmd_nice(struct proc *p, int argc, char **argv);
+int cmd_nl(struct proc *p, int argc, char **argv);
 int cmd_nohup(struct proc *p, int argc, char **argv);
 int cmd_nproc(struct proc *p, int argc, char **argv);
 int cmd_numfmt(struct proc *p, int argc, char **argv);

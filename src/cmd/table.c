@@ -53,6 +53,7 @@ const struct cmd_entry cmd_table[] = {
     {"mktemp", cmd_mktemp, "create a temporary file or directory"},
     {"mv", cmd_mv, "move (rename) files"},
     {"nice", cmd_nice, "run a program with modified scheduling priority"},
+    {"nl", cmd_nl, "number lines of files"},
     {"nohup", cmd_nohup, "run a command immune to hangups, with output to a non-tty"},
     {"nproc", cmd_nproc, "print the number of processing units available"},
     {"numfmt", cmd_numfmt, "convert numbers from/to human-readable strings"},
