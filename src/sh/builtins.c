@@ -449,6 +449,7 @@ int bi_set(struct sh *sh, int argc, char **argv)
     bool set_args = false;
     for (; i < argc; i++) {
         char *a = argv[i];
+        if (!strcmp(a, "+")) continue; /* a lone + is an ignored flag */
         if ((a[0] != '-' && a[0] != '+') || !a[1]) {
             if (!strcmp(a, "-")) {
                 sh->opt[O_XTRACE] = sh->opt[O_VERBOSE] = false;
@@ -1538,6 +1539,11 @@ int bi_kill(struct sh *sh, int argc, char **argv)
             if (isdigit((unsigned char)argv[k][0])) {
                 int n = atoi(argv[k]);
                 if (n > 128) n -= 128;
+                if (n <= 0 || n > 64 || n == 32 || n == 33) {
+                    sh_error(sh, "kill: %s: invalid signal specification", argv[k]);
+                    st = 1;
+                    continue;
+                }
                 const char *nm = sh_signal_name(n, buf, sizeof buf);
                 sh_printf(sh, 1, "%s\n", !strncmp(nm, "SIG", 3) ? nm + 3 : nm);
             } else {
@@ -1632,7 +1638,15 @@ int bi_umask(struct sh *sh, int argc, char **argv)
         } else sh_printf(sh, 1, "%s%04o\n", reusable ? "umask " : "", (unsigned)cur);
         return 0;
     }
+    if (i + 1 < argc) {
+        sh_error(sh, "umask: too many arguments");
+        return 1;
+    }
     const char *m = argv[i];
+    if (!*m) {
+        sh_error(sh, "umask: `': invalid symbolic mode operator");
+        return 1;
+    }
     if (isdigit((unsigned char)m[0])) {
         char *end;
         long v = strtol(m, &end, 8);

@@ -327,8 +327,17 @@ struct sh *sh_clone(struct sh *sh, struct proc *child)
     c->trap_err = sh->trap_err && sh->opt[O_ERRTRACE] ? xstrdup(sh->trap_err) : NULL;
     c->trap_return = NULL;
     c->trap_debug = NULL;
-    c->jobs = NULL;
-    c->njobs = c->cap_jobs = 0;
+    /* A subshell can list its parent's jobs (jobs | wc -l), not wait for them. */
+    c->jobs = sh->njobs ? xmalloc((size_t)sh->njobs * sizeof *c->jobs) : NULL;
+    c->njobs = c->cap_jobs = sh->njobs;
+    for (int i = 0; i < sh->njobs; i++) {
+        c->jobs[i] = sh->jobs[i];
+        c->jobs[i].pids = xmalloc((size_t)sh->jobs[i].npids * sizeof(int));
+        memcpy(c->jobs[i].pids, sh->jobs[i].pids, (size_t)sh->jobs[i].npids * sizeof(int));
+        c->jobs[i].status = xmalloc((size_t)sh->jobs[i].npids * sizeof(int));
+        memcpy(c->jobs[i].status, sh->jobs[i].status, (size_t)sh->jobs[i].npids * sizeof(int));
+        c->jobs[i].text = xstrdup(sh->jobs[i].text);
+    }
     c->funcname = xmalloc(((size_t)sh->nfunc + 1) * sizeof *c->funcname);
     c->call_lines = xmalloc(((size_t)sh->nfunc + 1) * sizeof *c->call_lines);
     for (int i = 0; i < sh->nfunc; i++) {
@@ -1967,10 +1976,20 @@ int sh_run_source(struct sh *sh, const char *src, size_t len, int first_line)
     int st = sh->status;
     sh->run_depth++;
     const char *my_label = label;
+    size_t shown = 0;
     for (;;) {
         o.extglob = sh->shopt[S_EXTGLOB];
         struct sh_node *n = NULL;
         int r = sh_parse_next(ps, &n);
+        if (sh->opt[O_VERBOSE] && r >= 0) {
+            /* set -v: echo the input as it is read. */
+            size_t off;
+            const char *text = sh_parser_text(ps, &off);
+            if (off > shown) sh_write(sh, 2, text + shown, off - shown);
+            shown = off;
+        } else {
+            sh_parser_text(ps, &shown);
+        }
         if (r == 0) break;
         if (r < 0) {
             sh->run_label = my_label;

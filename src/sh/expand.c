@@ -219,6 +219,29 @@ static const char *scalar_param(struct sh *sh, const char *name, char **freeit)
         }
         }
     }
+    if (!strcmp(name, "SHELLOPTS") || !strcmp(name, "BASHOPTS")) {
+        /* Colon-separated names of the options that are on, sorted. */
+        bool shell = name[0] == 'S';
+        int n = shell ? O__COUNT : S__COUNT;
+        const char *const *names = shell ? sh_opt_names : sh_shopt_names;
+        bool *on = shell ? sh->opt : sh->shopt;
+        struct sh_strv v = {0};
+        for (int i = 0; i < n; i++)
+            if (on[i] && strncmp(names[i], "compat", 6)) strv_push(&v, xstrdup(names[i]));
+        for (size_t i = 1; i < v.n; i++)
+            for (size_t j = i; j > 0 && strcmp(v.v[j - 1], v.v[j]) > 0; j--) {
+                char *t = v.v[j];
+                v.v[j] = v.v[j - 1];
+                v.v[j - 1] = t;
+            }
+        size_t len = 1;
+        for (size_t i = 0; i < v.n; i++) len += strlen(v.v[i]) + 1;
+        char *r = xmalloc(len), *o = r;
+        for (size_t i = 0; i < v.n; i++) o += sprintf(o, "%s%s", i ? ":" : "", v.v[i]);
+        *o = 0;
+        strv_clear(&v);
+        return *freeit = r;
+    }
     if (!strcmp(name, "RANDOM")) {
         sh->random_state = sh->random_state * 1103515245u + 12345u;
         return *freeit = xasprintf("%u", (sh->random_state >> 16) & 0x7fff);

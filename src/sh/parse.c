@@ -1017,6 +1017,13 @@ const char *sh_parser_error(const struct sh_parser *p, int *line, const char **c
     return p->err;
 }
 
+/* The source text consumed so far: buf[0..*off), for set -v. */
+const char *sh_parser_text(const struct sh_parser *p, size_t *off)
+{
+    *off = p->pos;
+    return p->buf;
+}
+
 int sh_parser_line(const struct sh_parser *p)
 {
     return p->line;

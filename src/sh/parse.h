@@ -39,6 +39,8 @@ int sh_parse_next(struct sh_parser *p, struct sh_node **out);
  * line (bash prints it as a second message: "`echo )'"), else NULL. */
 const char *sh_parser_error(const struct sh_parser *p, int *line, const char **context);
 int sh_parser_line(const struct sh_parser *p); /* current line number */
+/* The source read so far (buffer and offset of the next unread byte). */
+const char *sh_parser_text(const struct sh_parser *p, size_t *off);
 struct sh_arena *sh_parser_arena(struct sh_parser *p);
 
 /* Convenience: parse all of src as one tree into arena a (every complete

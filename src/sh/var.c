@@ -515,6 +515,7 @@ static void special_assigned(struct sh *sh, struct sh_var *v);
 
 int sh_var_set(struct sh *sh, const char *name, const char *val, bool append)
 {
+    if (!strcmp(name, "SHELLOPTS") || !strcmp(name, "BASHOPTS")) return readonly_error(sh, name);
     if (sh_nameref_cycle(sh, name)) {
         sh_error(sh, "warning: %s: circular name reference", name);
         sh->fatal = true;
