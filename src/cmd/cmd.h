@@ -50,6 +50,8 @@ int cmd_free(struct proc *p, int argc, char **argv);
 int cmd_getconf(struct proc *p, int argc, char **argv);
 int cmd_grep(struct proc *p, int argc, char **argv);
 int cmd_groups(struct proc *p, int argc, char **argv);
+int cmd_gunzip(struct proc *p, int argc, char **argv);
+int cmd_gzip(struct proc *p, int argc, char **argv);
 int cmd_head(struct proc *p, int argc, char **argv);
 int cmd_hostname(struct proc *p, int argc, char **argv);
 int cmd_id(struct proc *p, int argc, char **argv);
@@ -86,6 +88,7 @@ int cmd_sha224sum(struct proc *p, int argc, char **argv);
 int cmd_sha256sum(struct proc *p, int argc, char **argv);
 int cmd_sha384sum(struct proc *p, int argc, char **argv);
 int cmd_sha512sum(struct proc *p, int argc, char **argv);
+int cmd_shuf(struct proc *p, int argc, char **argv);
 int cmd_sleep(struct proc *p, int argc, char **argv);
 int cmd_sort(struct proc *p, int argc, char **argv);
 int cmd_split(struct proc *p, int argc, char **argv);
@@ -110,6 +113,7 @@ int cmd_wc(struct proc *p, int argc, char **argv);
 int cmd_which(struct proc *p, int argc, char **argv);
 int cmd_whoami(struct proc *p, int argc, char **argv);
 int cmd_yes(struct proc *p, int argc, char **argv);
+int cmd_zcat(struct proc *p, int argc, char **argv);
 
 /* ---- messages ------------------------------------------------------------ */
 

@@ -38,6 +38,8 @@ const struct cmd_entry cmd_table[] = {
     {"getconf", cmd_getconf, "query system configuration variables"},
     {"grep", cmd_grep, "print lines that match patterns"},
     {"groups", cmd_groups, "print the groups a user is in"},
+    {"gunzip", cmd_gunzip, "decompress files"},
+    {"gzip", cmd_gzip, "compress or expand files"},
     {"head", cmd_head, "output the first part of files"},
     {"hostname", cmd_hostname, "show or set the system's host name"},
     {"id", cmd_id, "print real and effective user and group IDs"},
@@ -75,6 +77,7 @@ const struct cmd_entry cmd_table[] = {
     {"sha256sum", cmd_sha256sum, "compute and check SHA256 message digest"},
     {"sha384sum", cmd_sha384sum, "compute and check SHA384 message digest"},
     {"sha512sum", cmd_sha512sum, "compute and check SHA512 message digest"},
+    {"shuf", cmd_shuf, "generate random permutations"},
     {"sleep", cmd_sleep, "delay for a specified amount of time"},
     {"sort", cmd_sort, "sort lines of text files"},
     {"split", cmd_split, "split a file into pieces"},
@@ -99,6 +102,7 @@ const struct cmd_entry cmd_table[] = {
     {"which", cmd_which, "locate a command"},
     {"whoami", cmd_whoami, "print effective user name"},
     {"yes", cmd_yes, "output a string repeatedly until killed"},
+    {"zcat", cmd_zcat, "decompress files to standard output"},
 };
 
 const size_t cmd_count = sizeof cmd_table / sizeof cmd_table[0];
