@@ -102,7 +102,9 @@ int sh_bi_assign(struct sh *sh, const char *lhs, const char *val)
     struct sh_var *v = sh_var_resolve(sh, base, NULL);
     int r;
     if (v && (v->attr & V_ASSOC)) {
-        r = sh_var_set_elem(sh, base, sub, 0, val, false);
+        char *key = sh_subscript_key(sh, sub);
+        r = key ? sh_var_set_elem(sh, base, key, 0, val, false) : -1;
+        free(key);
     } else {
         intmax_t idx;
         if (sh_arith_text(sh, sub, &idx) < 0) r = -1;

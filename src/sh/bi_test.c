@@ -64,7 +64,11 @@ static int test_var_set(struct sh *sh, const char *arg)
             struct sh_var *v = sh_var_resolve(sh, base, NULL);
             if (v && (v->attr & V_ASSOC)) {
                 if (!strcmp(sub, "@") || !strcmp(sub, "*")) r = v->count > 0;
-                else r = sh_assoc_get(v, sub) != NULL;
+                else {
+                    char *key = sh_subscript_key(sh, sub); /* 'a[$k]': a word */
+                    r = key ? sh_assoc_get(v, key) != NULL : -1;
+                    free(key);
+                }
             } else if (v && (!strcmp(sub, "@") || !strcmp(sub, "*"))) {
                 r = (v->attr & V_ARRAY) ? v->n > 0 : v->val != NULL;
             } else if (v) {

@@ -599,14 +599,10 @@ int bi_unset(struct sh *sh, int argc, char **argv)
                 sh_error(sh, "unset: %s: cannot unset: readonly variable", base);
                 st = 1;
             } else if (v && (v->attr & V_ASSOC)) {
-                /* The key is a word: quotes and expansions apply. */
-                struct sh_arena *ar = sh_arena_new();
-                struct sh_word *kw = ar ? sh_word_from_text(ar, sub, strlen(sub)) : NULL;
-                char *key = kw ? sh_expand_word(sh, kw, X_NOSPLIT) : NULL;
+                char *key = sh_subscript_key(sh, sub); /* quotes and expansions apply */
                 if (key) sh_assoc_unset(v, key);
                 else st = 1;
                 free(key);
-                if (ar) sh_arena_free(ar);
             }
             else if (v && (!strcmp(sub, "@") || !strcmp(sub, "*"))) sh_var_unset(sh, base);
             else if (v) {

@@ -13,6 +13,10 @@
 #include "sh/glob.h"
 #include "sh/pattern.h"
 #include <ctype.h>
+#include <locale.h>
+#include <pthread.h>
+#include <wchar.h>
+#include <wctype.h>
 #include <inttypes.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -308,6 +312,15 @@ struct sh_word *sh_word_from_text(struct sh_arena *a, const char *text, size_t l
     return w;
 }
 
+char *sh_subscript_key(struct sh *sh, const char *text)
+{
+    struct sh_arena *a = sh_arena_new();
+    struct sh_word *w = a ? sh_word_from_text(a, text, strlen(text)) : NULL;
+    char *k = w ? sh_expand_word(sh, w, X_NOSPLIT) : NULL;
+    if (a) sh_arena_free(a);
+    return k;
+}
+
 static int param_lookup(struct sh *sh, const char *name, const struct sh_word *index,
                         struct pval *pv, bool for_length)
 {
@@ -479,21 +492,74 @@ static char *apply_pattern_op(struct sh *sh, const struct sh_param *pm, const ch
     return r;
 }
 
-/* Case conversion of the characters matching pat (all when pat is empty). */
+/* Case conversion of the characters matching pat (all when pat is empty),
+ * character by character: UTF-8 in a UTF-8 locale, bytes otherwise. */
+static pthread_once_t utf8_once = PTHREAD_ONCE_INIT;
+static locale_t utf8_loc;
+
+static void utf8_init(void)
+{
+    utf8_loc = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+}
+
+bool sh_utf8(struct sh *sh);
+
 static char *apply_case_op(struct sh *sh, int op, const char *s, const char *pat)
 {
-    char *r = xstrdup(s);
     struct sh_pat *cp = NULL;
     if (pat && *pat && sh_pat_compile(pat, pat_flags(sh), &cp) < 0) cp = NULL;
-    for (char *c = r; *c; c++) {
-        if (cp && sh_pat_exec(cp, c, 1) != 1) {
-            if (op == SH_PO_UPPER1 || op == SH_PO_LOWER1) break;
-            continue;
-        }
-        if (op == SH_PO_UPPER || op == SH_PO_UPPER1) *c = (char)toupper((unsigned char)*c);
-        else *c = (char)tolower((unsigned char)*c);
-        if (op == SH_PO_UPPER1 || op == SH_PO_LOWER1) break;
+    bool u8 = sh_utf8(sh);
+    locale_t saved = (locale_t)0;
+    if (u8) {
+        pthread_once(&utf8_once, utf8_init);
+        if (utf8_loc) saved = uselocale(utf8_loc); /* per thread: no global state */
+        else u8 = false;
     }
+    size_t n = strlen(s);
+    char *r = xmalloc(n * 2 + 8), *o = r;
+    bool done = false;
+    mbstate_t ms;
+    memset(&ms, 0, sizeof ms);
+    for (size_t i = 0; i < n;) {
+        size_t cl = 1;
+        wint_t wc = (unsigned char)s[i];
+        bool valid = true;
+        if (u8 && (unsigned char)s[i] >= 0x80) {
+            wchar_t w;
+            size_t k = mbrtowc(&w, s + i, n - i, &ms);
+            if (k == (size_t)-1 || k == (size_t)-2 || k == 0) {
+                memset(&ms, 0, sizeof ms);
+                valid = false;
+                k = 1;
+            } else wc = (wint_t)w;
+            cl = k;
+        }
+        bool one = op == SH_PO_UPPER1 || op == SH_PO_LOWER1;
+        bool match = !done && (!cp || sh_pat_exec(cp, s + i, cl) == 1);
+        bool up = op == SH_PO_UPPER || op == SH_PO_UPPER1;
+        if (match && valid) {
+            wint_t m = u8 ? (up ? towupper(wc) : towlower(wc))
+                          : (wint_t)(up ? toupper((int)wc) : tolower((int)wc));
+            if (!u8 || m < 0x80) *o++ = (char)m;
+            else {
+                mbstate_t os;
+                memset(&os, 0, sizeof os);
+                size_t w = wcrtomb(o, (wchar_t)m, &os);
+                if (w == (size_t)-1) {
+                    memcpy(o, s + i, cl);
+                    w = cl;
+                }
+                o += w;
+            }
+        } else {
+            memcpy(o, s + i, cl);
+            o += cl;
+        }
+        if (one) done = true;
+        i += cl;
+    }
+    *o = 0;
+    if (u8) uselocale(saved);
     if (cp) sh_pat_free(cp);
     return r;
 }

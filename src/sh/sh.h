@@ -294,6 +294,9 @@ int sh_expand_words(struct sh *sh, struct sh_word *words, struct sh_strv *out, i
 /* Expand one word to one string (no splitting, no globbing). */
 char *sh_expand_word(struct sh *sh, const struct sh_word *w, int flags);
 struct sh_word *sh_word_from_text(struct sh_arena *a, const char *text, size_t len);
+/* An associative array key given as text ('a["k"]', 'a[$k]'): expanded as a
+ * word. malloc'd, NULL on an expansion error. */
+char *sh_subscript_key(struct sh *sh, const char *text);
 /* Arithmetic on text (already expanded or not): 0 ok, -1 error printed. */
 int sh_arith_text(struct sh *sh, const char *expr, intmax_t *out);
 int sh_arith_word(struct sh *sh, const struct sh_word *w, intmax_t *out);

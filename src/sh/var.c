@@ -532,7 +532,11 @@ int sh_var_set(struct sh *sh, const char *name, const char *val, bool append)
         struct sh_var *av = sh_var_find(sh, base);
         intmax_t idx = 0;
         int r = 0;
-        if (av && (av->attr & V_ASSOC)) r = sh_var_set_elem(sh, base, sub, 0, val, append);
+        if (av && (av->attr & V_ASSOC)) {
+            char *key = sh_subscript_key(sh, sub);
+            r = key ? sh_var_set_elem(sh, base, key, 0, val, append) : -1;
+            free(key);
+        }
         else if (sh_arith_text(sh, sub, &idx) == 0) r = sh_var_set_elem(sh, base, NULL, idx, val, append);
         else r = -1;
         free(base);
