@@ -13,7 +13,7 @@ WARN    += -Werror
 endif
 CFLAGS  += -std=gnu11 $(OPT) $(WARN) -fPIC -D_GNU_SOURCE -Iinclude -Isrc $(SANFLAGS)
 LDFLAGS += $(SANFLAGS)
-LDLIBS  += -lpcre2-8 -lpthread -lm -ljansson
+LDLIBS  += -lpcre2-8 -lpthread -lm -ljansson -lz -larchive -lmagic
 
 LIB_SRC := $(sort $(shell find src -name '*.c' ! -path 'src/cli/*'))
 CLI_SRC := $(sort $(wildcard src/cli/*.c))
@@ -26,7 +26,7 @@ BENCH_SRC := $(sort $(wildcard bench/*.c))
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
 
-.PHONY: all test unit behave asan fuzz bench clean deps format
+.PHONY: all test unit behave asan fuzz bench clean deps format ldlibs
 all: $(BUILD)/libvos.a $(BUILD)/libvos.so $(BUILD)/vos
 
 $(BUILD)/obj/%.o: %.c
@@ -73,6 +73,10 @@ bench: all $(BENCH_BIN)
 
 deps:
 	@scripts/deps
+
+# The libraries to link a program against libvos.a (test drivers use this).
+ldlibs:
+	@echo $(LDLIBS)
 
 format:
 	clang-format -i $$(find src include tests bench fuzz -name '*.[ch]')
