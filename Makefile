@@ -52,7 +52,7 @@ $(BUILD)/bench/%: bench/%.c $(BUILD)/libvos.a
 	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libvos.a $(LDLIBS) $(LDFLAGS)
 
 test: all $(TEST_BIN)
-	@BUILD=$(BUILD) scripts/run-tests $(TEST_BIN)
+	@BUILD=$(BUILD) CC="$(CC)" SANFLAGS="$(SANFLAGS)" scripts/run-tests $(TEST_BIN)
 
 asan:
 	$(MAKE) BUILD=build-asan OPT="-O1 -g -fno-omit-frame-pointer" \
