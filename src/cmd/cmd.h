@@ -112,6 +112,7 @@ int cmd_uptime(struct proc *p, int argc, char **argv);
 int cmd_wc(struct proc *p, int argc, char **argv);
 int cmd_which(struct proc *p, int argc, char **argv);
 int cmd_whoami(struct proc *p, int argc, char **argv);
+int cmd_xxd(struct proc *p, int argc, char **argv);
 int cmd_yes(struct proc *p, int argc, char **argv);
 int cmd_zcat(struct proc *p, int argc, char **argv);
 

@@ -101,6 +101,7 @@ const struct cmd_entry cmd_table[] = {
     {"wc", cmd_wc, "print newline, word, and byte counts for each file"},
     {"which", cmd_which, "locate a command"},
     {"whoami", cmd_whoami, "print effective user name"},
+    {"xxd", cmd_xxd, "make a hex dump or do the reverse"},
     {"yes", cmd_yes, "output a string repeatedly until killed"},
     {"zcat", cmd_zcat, "decompress files to standard output"},
 };
