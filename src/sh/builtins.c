@@ -90,52 +90,51 @@ int bi_false(struct sh *sh, int argc, char **argv)
 
 /* ---- control flow --------------------------------------------------------- */
 
-int bi_exit(struct sh *sh, int argc, char **argv)
+/* The status argument of exit and return: the status to use (the last
+ * command's by default, 2 for a non-number), or -1 for too many arguments. */
+static int status_arg(struct sh *sh, int argc, char **argv)
 {
-    int st = sh->status;
     int i = 1;
     if (i < argc && !strcmp(argv[i], "--")) i++;
-    if (i < argc) {
-        intmax_t v;
-        if (!parse_int(argv[i], &v)) {
-            sh_error(sh, "exit: %s: numeric argument required", argv[i]);
-            st = 2;
-        } else if (i + 1 < argc) {
-            /* A special builtin's error: the rest of the line is dropped. */
-            sh_error(sh, "exit: too many arguments");
-            if (!sh->interactive) sh->fatal = true;
-            return 1;
-        } else st = (int)(v & 0xff);
+    if (i >= argc) return sh->status;
+    intmax_t v;
+    if (!parse_int(argv[i], &v)) {
+        sh_error(sh, "%s: %s: numeric argument required", argv[0], argv[i]);
+        return 2;
+    }
+    if (i + 1 < argc) {
+        sh_error(sh, "%s: too many arguments", argv[0]);
+        return -1;
+    }
+    return (int)(v & 0xff);
+}
+
+int bi_exit(struct sh *sh, int argc, char **argv)
+{
+    int st = status_arg(sh, argc, argv);
+    if (st < 0) {
+        /* A special builtin's error: the rest of the line is dropped. */
+        if (!sh->interactive) sh->fatal = true;
+        return 1;
     }
     if (sh->interactive && !sh->is_subshell) sh_write(sh, 2, "exit\n", 5);
     sh->exit_requested = true;
-    sh->exit_status = st & 0xff;
+    sh->exit_status = st;
     sh->jump = J_EXIT;
-    return st & 0xff;
+    return st;
 }
 
 int bi_return(struct sh *sh, int argc, char **argv)
 {
-    int st = sh->status;
-    int i = 1;
-    if (i < argc && !strcmp(argv[i], "--")) i++;
-    if (i < argc) {
-        intmax_t v;
-        if (!parse_int(argv[i], &v)) {
-            sh_error(sh, "return: %s: numeric argument required", argv[i]);
-            st = 2;
-        } else if (i + 1 < argc) {
-            sh_error(sh, "return: too many arguments");
-            return 1;
-        } else st = (int)(v & 0xff);
-    }
+    int st = status_arg(sh, argc, argv);
+    if (st < 0) return 1;
     if (!sh->func_depth && !sh->source_depth) {
         sh_error(sh, "return: can only `return' from a function or sourced script");
         return 2;
     }
-    sh->status = st & 0xff;
+    sh->status = st;
     sh->jump = J_RETURN;
-    return st & 0xff;
+    return st;
 }
 
 static int loop_ctl(struct sh *sh, int argc, char **argv, enum sh_jump j)

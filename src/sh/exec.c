@@ -1123,6 +1123,29 @@ int sh_call_function(struct sh *sh, struct sh_func *f, int argc, char **argv)
     return st;
 }
 
+/* Temporary assignments (x=1 cmd) seen by a function or builtin: a scope
+ * of exported variables around the call. */
+static void push_tmpenv(struct sh *sh, struct sh_strv *tmpenv)
+{
+    sh->scope = sh_scope_new(sh->scope, false);
+    for (size_t i = 0; i < tmpenv->n; i++) {
+        char *eq = strchr(tmpenv->v[i], '=');
+        char *name = xstrndup(tmpenv->v[i], (size_t)(eq - tmpenv->v[i]));
+        struct sh_var *v = sh_var_declare(sh, name, true);
+        free(v->val);
+        v->val = xstrdup(eq + 1);
+        v->attr |= V_EXPORT;
+        free(name);
+    }
+}
+
+static void pop_tmpenv(struct sh *sh)
+{
+    struct sh_scope *s = sh->scope;
+    sh->scope = s->up;
+    sh_scope_free(s);
+}
+
 /* Run an expanded command: function, builtin or file. */
 static int dispatch(struct sh *sh, int argc, char **argv, struct sh_strv *tmpenv, bool no_func,
                     bool builtins_only)
@@ -1130,56 +1153,28 @@ static int dispatch(struct sh *sh, int argc, char **argv, struct sh_strv *tmpenv
     struct sh_func *f = no_func ? NULL : sh_func_find(sh, argv[0]);
     const struct sh_builtin *b = sh_builtin_find(argv[0]);
     if (b && !sh_builtin_enabled(sh, argv[0])) b = NULL;
+    bool tmp = tmpenv && tmpenv->n;
     if (f && !(b && b->special && sh->opt[O_POSIX])) {
-        /* Temporary assignments become visible to the function. */
-        if (tmpenv && tmpenv->n) {
-            sh->scope = sh_scope_new(sh->scope, false);
-            for (size_t i = 0; i < tmpenv->n; i++) {
-                char *eq = strchr(tmpenv->v[i], '=');
-                char *name = xstrndup(tmpenv->v[i], (size_t)(eq - tmpenv->v[i]));
-                struct sh_var *v = sh_var_declare(sh, name, true);
-                free(v->val);
-                v->val = xstrdup(eq + 1);
-                v->attr |= V_EXPORT;
-                free(name);
-            }
-            int st = sh_call_function(sh, f, argc, argv);
-            struct sh_scope *s = sh->scope;
-            sh->scope = s->up;
-            sh_scope_free(s);
-            return st;
-        }
-        return sh_call_function(sh, f, argc, argv);
+        if (tmp) push_tmpenv(sh, tmpenv);
+        int st = sh_call_function(sh, f, argc, argv);
+        if (tmp) pop_tmpenv(sh);
+        return st;
     }
     if (b) {
-        if (tmpenv && tmpenv->n) {
-            /* Special builtins keep the assignments; others see them briefly. */
-            if (b->special) {
-                for (size_t i = 0; i < tmpenv->n; i++) {
-                    char *eq = strchr(tmpenv->v[i], '=');
-                    char *name = xstrndup(tmpenv->v[i], (size_t)(eq - tmpenv->v[i]));
-                    sh_var_set(sh, name, eq + 1, false);
-                    free(name);
-                }
-                return run_builtin(sh, b, argc, argv);
-            }
-            sh->scope = sh_scope_new(sh->scope, false);
+        if (tmp && b->special) {
+            /* Special builtins keep the assignments. */
             for (size_t i = 0; i < tmpenv->n; i++) {
                 char *eq = strchr(tmpenv->v[i], '=');
                 char *name = xstrndup(tmpenv->v[i], (size_t)(eq - tmpenv->v[i]));
-                struct sh_var *v = sh_var_declare(sh, name, true);
-                free(v->val);
-                v->val = xstrdup(eq + 1);
-                v->attr |= V_EXPORT;
+                sh_var_set(sh, name, eq + 1, false);
                 free(name);
             }
-            int st = run_builtin(sh, b, argc, argv);
-            struct sh_scope *s = sh->scope;
-            sh->scope = s->up;
-            sh_scope_free(s);
-            return st;
+            tmp = false;
         }
-        return run_builtin(sh, b, argc, argv);
+        if (tmp) push_tmpenv(sh, tmpenv);
+        int st = run_builtin(sh, b, argc, argv);
+        if (tmp) pop_tmpenv(sh);
+        return st;
     }
     if (builtins_only) {
         sh_error(sh, "%s: not a shell builtin", argv[0]);
