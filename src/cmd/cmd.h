@@ -95,6 +95,7 @@ int cmd_sleep(struct proc *p, int argc, char **argv);
 int cmd_sort(struct proc *p, int argc, char **argv);
 int cmd_split(struct proc *p, int argc, char **argv);
 int cmd_stat(struct proc *p, int argc, char **argv);
+int cmd_strings(struct proc *p, int argc, char **argv);
 int cmd_stty(struct proc *p, int argc, char **argv);
 int cmd_tac(struct proc *p, int argc, char **argv);
 int cmd_tail(struct proc *p, int argc, char **argv);

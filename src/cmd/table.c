@@ -84,6 +84,7 @@ const struct cmd_entry cmd_table[] = {
     {"sort", cmd_sort, "sort lines of text files"},
     {"split", cmd_split, "split a file into pieces"},
     {"stat", cmd_stat, "display file or file system status"},
+    {"strings", cmd_strings, "print the sequences of printable characters in files"},
     {"stty", cmd_stty, "change and print terminal line settings"},
     {"tac", cmd_tac, "concatenate and print files in reverse"},
     {"tail", cmd_tail, "output the last part of files"},
