@@ -30,6 +30,7 @@ int cmd_chmod(struct proc *p, int argc, char **argv);
 int cmd_chown(struct proc *p, int argc, char **argv);
 int cmd_cksum(struct proc *p, int argc, char **argv);
 int cmd_clear(struct proc *p, int argc, char **argv);
+int cmd_column(struct proc *p, int argc, char **argv);
 int cmd_comm(struct proc *p, int argc, char **argv);
 int cmd_cp(struct proc *p, int argc, char **argv);
 int cmd_cut(struct proc *p, int argc, char **argv);

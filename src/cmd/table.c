@@ -18,6 +18,7 @@ const struct cmd_entry cmd_table[] = {
     {"chown", cmd_chown, "change file owner and group"},
     {"cksum", cmd_cksum, "compute and verify file checksums"},
     {"clear", cmd_clear, "clear the terminal screen"},
+    {"column", cmd_column, "columnate lists"},
     {"comm", cmd_comm, "compare two sorted files line by line"},
     {"cp", cmd_cp, "copy files and directories"},
     {"cut", cmd_cut, "remove sections from each line of files"},
