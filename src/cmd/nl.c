@@ -4,7 +4,7 @@
 #include "cmd/cmd.h"
 
 #include <limits.h>
-#include <regex.h>
+#include "lib/gnuregex.h"
 
 static const char nl_help[] =
     "Usage: %s [OPTION]... [FILE]...\n"
@@ -105,10 +105,9 @@ static bool set_style(struct nl *n, struct opt_state *o, struct style *s, const 
     case 'p': {
         s->type = 'p';
         memset(&s->re, 0, sizeof s->re);
-        reg_syntax_t saved = re_syntax_options;
-        re_syntax_options = RE_SYNTAX_POSIX_BASIC & ~RE_CONTEXT_INVALID_DUP & ~RE_NO_EMPTY_RANGES;
-        const char *err = re_compile_pattern(arg + 1, strlen(arg + 1), &s->re);
-        re_syntax_options = saved;
+        const char *err =
+            gre_compile(&s->re, arg + 1, strlen(arg + 1),
+                        RE_SYNTAX_POSIX_BASIC & ~RE_CONTEXT_INVALID_DUP & ~RE_NO_EMPTY_RANGES);
         if (err) {
             cmd_error(n->p, "%s", err);
             o->status = 1;
@@ -196,7 +195,7 @@ static bool proc_line(struct nl *n, const char *s, size_t len)
         break;
     case 'n': print_no_line(n); break;
     case 'p': {
-        regoff_t r = re_search(&n->cur->re, s, (regoff_t)len, 0, (regoff_t)len, NULL);
+        regoff_t r = gre_search(&n->cur->re, s, (regoff_t)len, 0, (regoff_t)len, NULL);
         if (r == -2) {
             cmd_error(n->p, "error in regular expression search");
             return false;
@@ -334,6 +333,6 @@ int cmd_nl(struct proc *p, int argc, char **argv)
         if (r == 2) break;
     }
     for (int k = 0; k < 3; k++)
-        if (n.styles[k].have_re) regfree(&n.styles[k].re);
+        if (n.styles[k].have_re) gre_free(&n.styles[k].re);
     return cmd_close_stdout(p, &n.out, status);
 }

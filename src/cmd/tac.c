@@ -6,7 +6,7 @@
 #include "cmd/cmd.h"
 
 #include <fcntl.h>
-#include <regex.h>
+#include "lib/gnuregex.h"
 #include <stdlib.h>
 
 static const char tac_help[] =
@@ -92,7 +92,7 @@ static bool find_back(struct tac *t, const char *buf, size_t limit, size_t *star
         regoff_t i = (regoff_t)limit;
         regoff_t range = 1 - i;
         if (range == 1) return false;
-        regoff_t r = re_search(&t->re, buf, i, i - 1, range, &t->regs);
+        regoff_t r = gre_search(&t->re, buf, i, i - 1, range, &t->regs);
         if (r < 0) return false;
         *start = (size_t)t->regs.start[0];
         *mlen = (size_t)(t->regs.end[0] - t->regs.start[0]);
@@ -174,10 +174,7 @@ int cmd_tac(struct proc *p, int argc, char **argv)
             return 1;
         }
         memset(&t.re, 0, sizeof t.re);
-        reg_syntax_t saved = re_syntax_options;
-        re_syntax_options = 0;
-        const char *err = re_compile_pattern(t.sep, t.seplen, &t.re);
-        re_syntax_options = saved;
+        const char *err = gre_compile(&t.re, t.sep, t.seplen, 0);
         if (err) {
             cmd_error(p, "%s", err);
             return 1;
@@ -188,7 +185,7 @@ int cmd_tac(struct proc *p, int argc, char **argv)
     if (o.ind >= argc) status |= tac_file(&t, "-");
     for (int i = o.ind; i < argc && !obuf_failed(&t.out); i++) status |= tac_file(&t, argv[i]);
     if (t.regex) {
-        regfree(&t.re);
+        gre_free(&t.re);
         if (t.regs.start) {
             free(t.regs.start);
             free(t.regs.end);
