@@ -113,6 +113,7 @@ int cmd_tty(struct proc *p, int argc, char **argv);
 int cmd_uname(struct proc *p, int argc, char **argv);
 int cmd_unexpand(struct proc *p, int argc, char **argv);
 int cmd_uniq(struct proc *p, int argc, char **argv);
+int cmd_unzip(struct proc *p, int argc, char **argv);
 int cmd_uptime(struct proc *p, int argc, char **argv);
 int cmd_wc(struct proc *p, int argc, char **argv);
 int cmd_which(struct proc *p, int argc, char **argv);
@@ -120,6 +121,7 @@ int cmd_whoami(struct proc *p, int argc, char **argv);
 int cmd_xxd(struct proc *p, int argc, char **argv);
 int cmd_yes(struct proc *p, int argc, char **argv);
 int cmd_zcat(struct proc *p, int argc, char **argv);
+int cmd_zip(struct proc *p, int argc, char **argv);
 
 /* ---- messages ------------------------------------------------------------ */
 

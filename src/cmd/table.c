@@ -102,6 +102,7 @@ const struct cmd_entry cmd_table[] = {
     {"uname", cmd_uname, "print system information"},
     {"unexpand", cmd_unexpand, "convert spaces to tabs"},
     {"uniq", cmd_uniq, "report or omit repeated lines"},
+    {"unzip", cmd_unzip, "list, test and extract compressed files in a ZIP archive"},
     {"uptime", cmd_uptime, "tell how long the system has been running"},
     {"wc", cmd_wc, "print newline, word, and byte counts for each file"},
     {"which", cmd_which, "locate a command"},
@@ -109,6 +110,7 @@ const struct cmd_entry cmd_table[] = {
     {"xxd", cmd_xxd, "make a hex dump or do the reverse"},
     {"yes", cmd_yes, "output a string repeatedly until killed"},
     {"zcat", cmd_zcat, "decompress files to standard output"},
+    {"zip", cmd_zip, "package and compress (archive) files"},
 };
 
 const size_t cmd_count = sizeof cmd_table / sizeof cmd_table[0];
