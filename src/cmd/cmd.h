@@ -24,6 +24,9 @@ int cmd_base64(struct proc *p, int argc, char **argv);
 int cmd_basename(struct proc *p, int argc, char **argv);
 int cmd_bash(struct proc *p, int argc, char **argv); /* src/sh/session.c */
 int cmd_bracket(struct proc *p, int argc, char **argv);
+int cmd_bunzip2(struct proc *p, int argc, char **argv);
+int cmd_bzcat(struct proc *p, int argc, char **argv);
+int cmd_bzip2(struct proc *p, int argc, char **argv);
 int cmd_cat(struct proc *p, int argc, char **argv);
 int cmd_chgrp(struct proc *p, int argc, char **argv);
 int cmd_chmod(struct proc *p, int argc, char **argv);
@@ -114,12 +117,16 @@ int cmd_uname(struct proc *p, int argc, char **argv);
 int cmd_unexpand(struct proc *p, int argc, char **argv);
 int cmd_uniq(struct proc *p, int argc, char **argv);
 int cmd_unzip(struct proc *p, int argc, char **argv);
+int cmd_unxz(struct proc *p, int argc, char **argv);
 int cmd_uptime(struct proc *p, int argc, char **argv);
 int cmd_wc(struct proc *p, int argc, char **argv);
 int cmd_which(struct proc *p, int argc, char **argv);
 int cmd_whoami(struct proc *p, int argc, char **argv);
 int cmd_xxd(struct proc *p, int argc, char **argv);
+int cmd_xz(struct proc *p, int argc, char **argv);
+int cmd_xzcat(struct proc *p, int argc, char **argv);
 int cmd_yes(struct proc *p, int argc, char **argv);
+int cmd_yq(struct proc *p, int argc, char **argv);
 int cmd_zcat(struct proc *p, int argc, char **argv);
 int cmd_zip(struct proc *p, int argc, char **argv);
 
