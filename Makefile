@@ -13,7 +13,7 @@ WARN    += -Werror
 endif
 CFLAGS  += -std=gnu11 $(OPT) $(WARN) -fPIC -D_GNU_SOURCE -Iinclude -Isrc $(SANFLAGS)
 LDFLAGS += $(SANFLAGS)
-LDLIBS  += -lpcre2-8 -lpthread -lm -ljansson -lz -larchive -lmagic -ljq -lonig -lyaml
+LDLIBS  += -lpcre2-8 -lpthread -lm -ljansson -lz -larchive -lmagic -lc -ljq -lonig -lyaml
 
 LIB_SRC := $(sort $(shell find src -name '*.c' ! -path 'src/cli/*'))
 CLI_SRC := $(sort $(wildcard src/cli/*.c))

@@ -49,6 +49,7 @@ int cmd_expand(struct proc *p, int argc, char **argv);
 int cmd_expr(struct proc *p, int argc, char **argv);
 int cmd_false(struct proc *p, int argc, char **argv);
 int cmd_fgrep(struct proc *p, int argc, char **argv);
+int cmd_file(struct proc *p, int argc, char **argv);
 int cmd_fold(struct proc *p, int argc, char **argv);
 int cmd_free(struct proc *p, int argc, char **argv);
 int cmd_getconf(struct proc *p, int argc, char **argv);

@@ -37,6 +37,7 @@ const struct cmd_entry cmd_table[] = {
     {"expr", cmd_expr, "evaluate expressions"},
     {"false", cmd_false, "do nothing, unsuccessfully"},
     {"fgrep", cmd_fgrep, "print lines that match patterns (grep -F)"},
+    {"file", cmd_file, "determine file type"},
     {"fold", cmd_fold, "wrap each input line to fit in specified width"},
     {"free", cmd_free, "display amount of free and used memory in the system"},
     {"getconf", cmd_getconf, "query system configuration variables"},
