@@ -127,6 +127,7 @@ int cmd_xxd(struct proc *p, int argc, char **argv);
 int cmd_xz(struct proc *p, int argc, char **argv);
 int cmd_xzcat(struct proc *p, int argc, char **argv);
 int cmd_yes(struct proc *p, int argc, char **argv);
+int cmd_yq(struct proc *p, int argc, char **argv);
 int cmd_zcat(struct proc *p, int argc, char **argv);
 int cmd_zip(struct proc *p, int argc, char **argv);
 

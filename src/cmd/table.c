@@ -116,6 +116,7 @@ const struct cmd_entry cmd_table[] = {
     {"xz", cmd_xz, "compress or decompress .xz files"},
     {"xzcat", cmd_xzcat, "decompress .xz files to stdout"},
     {"yes", cmd_yes, "output a string repeatedly until killed"},
+    {"yq", cmd_yq, "YAML processor (mikefarah yq v4 syntax, jq engine)"},
     {"zcat", cmd_zcat, "decompress files to standard output"},
     {"zip", cmd_zip, "package and compress (archive) files"},
 };
