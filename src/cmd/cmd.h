@@ -23,6 +23,7 @@ int cmd_base32(struct proc *p, int argc, char **argv);
 int cmd_base64(struct proc *p, int argc, char **argv);
 int cmd_basename(struct proc *p, int argc, char **argv);
 int cmd_bash(struct proc *p, int argc, char **argv); /* src/sh/session.c */
+int cmd_bc(struct proc *p, int argc, char **argv);
 int cmd_bracket(struct proc *p, int argc, char **argv);
 int cmd_bunzip2(struct proc *p, int argc, char **argv);
 int cmd_bzcat(struct proc *p, int argc, char **argv);

@@ -12,6 +12,7 @@ const struct cmd_entry cmd_table[] = {
     {"base64", cmd_base64, "base64 encode/decode data and print to standard output"},
     {"basename", cmd_basename, "strip directory and suffix from file names"},
     {"bash", cmd_bash, "GNU Bourne-Again SHell (the vos shell)"},
+    {"bc", cmd_bc, "An arbitrary precision calculator language"},
     {"bunzip2", cmd_bunzip2, "a block-sorting file compressor (decompress)"},
     {"bzcat", cmd_bzcat, "decompresses files to stdout"},
     {"bzip2", cmd_bzip2, "a block-sorting file compressor"},
