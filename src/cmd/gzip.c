@@ -128,7 +128,6 @@ static const struct opt_long longs[] = {{"stdout", OPT_NOARG, 'c'},
                                         {"quiet", OPT_NOARG, 'q'},
                                         {"silent", OPT_NOARG, 'q'},
                                         {"recursive", OPT_NOARG, 'r'},
-                                        {"rsyncable", OPT_NOARG, GZO_RSYNC},
                                         {"suffix", OPT_ARG, 'S'},
                                         {"synchronous", OPT_NOARG, GZO_SYNC},
                                         {"test", OPT_NOARG, 't'},
@@ -1002,7 +1001,6 @@ static int gzip_main(struct proc *p, int argc, char **argv, int mode)
         case 't': g.test = g.decompress = g.to_stdout = true; break;
         case 'v': g.verbose++; g.quiet = false; break;
         case 'V': return opt_version(&o);
-        case GZO_RSYNC:
         case GZO_SYNC: break;
         default:
             if (c >= '0' && c <= '9') g.level = c - '0' == 0 ? 1 : c - '0';

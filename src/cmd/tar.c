@@ -415,6 +415,7 @@ struct tar {
     const char *archive;
     char comp; /* 0, 'z', 'j', 'J' */
     bool autoc, preserve, to_stdout, deref;
+    int same_owner; /* -1 --no-same-owner, 1 --same-owner, 0 default (root only) */
     int verbose;
     int strip;
     char **excl;
@@ -767,8 +768,35 @@ static bool unsafe_target(const char *target)
     return target[0] == '/' || contains_dot_dot(target);
 }
 
+static bool unsafe_target_name(struct archive_entry *e)
+{
+    const char *s = archive_entry_symlink(e);
+    return s && unsafe_target(s);
+}
+
+static int extract_entry2(struct tar *t, struct archive *a, struct archive_entry *e,
+                          const char *path);
+
+/* GNU tar restores ownership when run by root (or with --same-owner). */
 static int extract_entry(struct tar *t, struct archive *a, struct archive_entry *e,
                          const char *path)
+{
+    int r = extract_entry2(t, a, e, path);
+    bool chown = t->same_owner > 0 || (t->same_owner == 0 && t->p->uid == 0);
+    if (r == 0 && chown && !t->to_stdout) {
+        unsigned ft = archive_entry_filetype(e);
+        int c = sys_chown(t->p, path, (uid_t)archive_entry_uid(e), (gid_t)archive_entry_gid(e),
+                          ft == AE_IFLNK);
+        if (c < 0 && c != -ENOENT && !(ft == AE_IFLNK && unsafe_target_name(e)))
+            TERR(t, "%s: Cannot change ownership to uid %lld, gid %lld: %s", path,
+                 (long long)archive_entry_uid(e), (long long)archive_entry_gid(e),
+                 cmd_strerror(c));
+    }
+    return r;
+}
+
+static int extract_entry2(struct tar *t, struct archive *a, struct archive_entry *e,
+                          const char *path)
 {
     struct proc *p = t->p;
     unsigned ft = archive_entry_filetype(e);
@@ -1509,8 +1537,8 @@ int cmd_tar(struct proc *p, int argc, char **argv)
         }
         case T_OWNER: t.owner = o.arg; break;
         case T_GROUP: t.group = o.arg; break;
-        case T_NO_SAME_OWNER:
-        case T_SAME_OWNER: break;
+        case T_NO_SAME_OWNER: t.same_owner = -1; break;
+        case T_SAME_OWNER: t.same_owner = 1; break;
         }
     }
     if (modes > 1) {
