@@ -572,6 +572,8 @@ struct unz {
     size_t npats, nexcl;
     bool *matched;
     bool none_all; /* "[N]one" after EOF at the prompt */
+    char **dl_path, **dl_target; /* symlinks made last, as UnZip does */
+    size_t ndl;
     int status;
     unsigned char *buf;
 };
@@ -642,20 +644,32 @@ static char *safe_path(struct unz *u, const char *name)
     return out;
 }
 
-static void make_dirs(struct proc *p, const char *path, bool last)
+/* Make the directories of path (all of it when last); -1 after UnZip's
+ * checkdir error when a component exists but is not a directory. */
+static int make_dirs(struct unz *u, const char *path, bool last)
 {
+    struct proc *p = u->p;
     char *s = p_strdup(p, path);
-    if (!s) return;
+    if (!s) return -1;
     size_t l = strlen(s);
     for (size_t i = 1; i <= l; i++) {
         if (s[i] == '/' || (last && i == l)) {
             char c = s[i];
             s[i] = 0;
-            sys_mkdir(p, s, 0777);
+            int r = sys_mkdir(p, s, 0777);
+            struct stat st;
+            if (r == -EEXIST && sys_stat(p, s, &st) == 0 && !S_ISDIR(st.st_mode)) {
+                uprintf(u, 2, "checkdir error:  %s exists but is not directory\n"
+                              "                 unable to process %s.\n", s, path);
+                u->status = 2;
+                p_free(p, s);
+                return -1;
+            }
             s[i] = c;
         }
     }
     p_free(p, s);
+    return 0;
 }
 
 static char *join(struct proc *p, const char *dir, const char *name)
@@ -686,7 +700,7 @@ static int unz_extract(struct unz *u, struct archive *a, struct archive_entry *e
         struct stat st;
         if (sys_stat(p, path, &st) < 0) {
             if (!u->quiet) uprintf(u, 1, "   creating: %s/\n", path);
-            make_dirs(p, path, true);
+            make_dirs(u, path, true);
         }
         return 0;
     }
@@ -704,14 +718,32 @@ static int unz_extract(struct unz *u, struct archive *a, struct archive_entry *e
         }
         sys_unlink(p, path);
     }
-    make_dirs(p, path, false);
+    if (make_dirs(u, path, false) < 0) {
+        archive_read_data_skip(a);
+        return 0;
+    }
     if (ft == AE_IFLNK) {
+        /* a placeholder holding the target now, the link after every other
+         * member: no member is written through a link from the archive */
         const char *t = archive_entry_symlink(e);
-        if (!u->quiet) uprintf(u, 1, "    linking: %-22s -> %s \n", path, t ? t : "");
-        int r = sys_symlink(p, t ? t : "", path);
-        if (r < 0) {
-            uprintf(u, 2, "error:  cannot create %s\n        %s\n", path, cmd_strerror(r));
-            u->status = 50 > u->status ? 1 : u->status;
+        if (!t) t = "";
+        if (!u->quiet) uprintf(u, 1, "    linking: %-22s  -> %s \n", path, t);
+        int fd = sys_open(p, path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0600);
+        if (fd < 0) {
+            uprintf(u, 2, "error:  cannot create %s\n        %s\n", path, cmd_strerror(fd));
+            if (u->status < 1) u->status = 1;
+            return 0;
+        }
+        io_write_all(p, fd, t, strlen(t));
+        sys_close(p, fd);
+        char **np = p_realloc(p, u->dl_path, (u->ndl + 1) * sizeof *np);
+        if (np) u->dl_path = np;
+        char **nt = p_realloc(p, u->dl_target, (u->ndl + 1) * sizeof *nt);
+        if (nt) u->dl_target = nt;
+        if (np && nt) {
+            u->dl_path[u->ndl] = path;
+            u->dl_target[u->ndl] = p_strdup(p, t);
+            u->ndl++;
         }
         return 0;
     }
@@ -894,6 +926,21 @@ int cmd_unzip(struct proc *p, int argc, char **argv)
     if (rc == ARCHIVE_FATAL) {
         uprintf(&u, 2, "unzip: %s\n", archive_error_string(a));
         u.status = 2;
+    }
+    if (u.ndl) {
+        if (!u.quiet) uprintf(&u, 1, "finishing deferred symbolic links:\n");
+        for (size_t i = 0; i < u.ndl; i++) {
+            struct stat st;
+            if (!u.dl_target[i] || sys_lstat(p, u.dl_path[i], &st) < 0 || !S_ISREG(st.st_mode))
+                continue;
+            if (!u.quiet) uprintf(&u, 1, "  %-22s -> %s\n", u.dl_path[i], u.dl_target[i]);
+            sys_unlink(p, u.dl_path[i]);
+            int r = sys_symlink(p, u.dl_target[i], u.dl_path[i]);
+            if (r < 0) {
+                uprintf(&u, 2, "error:  cannot create %s\n        %s\n", u.dl_path[i], cmd_strerror(r));
+                if (u.status < 1) u.status = 1;
+            }
+        }
     }
     archive_read_free(a);
     sys_close(p, fd);
