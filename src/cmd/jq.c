@@ -124,6 +124,8 @@ static int read_more(struct jqin *in)
         }
         if (in->cur < in->nfiles && !c->stop) {
             const char *f = in->files[in->cur++];
+            jv_free(in->filename); /* left set by a file that failed to open */
+            in->filename = jv_invalid();
             in->eof = false;
             in->rpos = in->rlen = 0;
             if (!strcmp(f, "-")) {
