@@ -693,7 +693,7 @@ static struct arr *arr_ref(struct bc *bc, int id)
     return s->arrs[s->adepth - 1];
 }
 
-#define BC_DIM_MAX 16777215
+#define VOS_BC_DIM_MAX 16777215
 
 static struct bn *arr_elem(struct bc *bc, struct arr *a, long idx)
 {
@@ -1749,7 +1749,7 @@ static int elem_ref(struct bc *bc, struct node *n, struct bn **ref, int adr)
     long i;
     bool ok = to_long(&idx, &i);
     bn_free(bc->p, &idx);
-    if (!ok || i < 0 || i > BC_DIM_MAX) {
+    if (!ok || i < 0 || i > VOS_BC_DIM_MAX) {
         rt_msg(bc, true, adr, "Array %s subscript out of bounds.", bc->arrays[n->id].name);
         return RT_ERR;
     }

@@ -6,6 +6,7 @@
 #include "cmd/cmd.h"
 
 #include <setjmp.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -462,7 +463,7 @@ static int run(struct proc *p, int argc, char **argv, bool bracket)
     t->pos = 1;
     if (t->pos >= t->argc) return 1;
     if (setjmp(t->fail)) return 2;
-    bool value = posixtest(t, argc - 1);
+    bool value = posixtest(t, t->argc - 1);
     if (t->pos != t->argc) syntax_error(t, "extra argument %s", cmd_quote(p, argv[t->pos]), NULL);
     return value ? 0 : 1;
 }
