@@ -424,6 +424,7 @@ struct bc {
     const char *fname; /* for messages: "(standard_in)" or a file name */
     int line;
     bool src_is_stdin;
+    int depth;        /* function calls and expression nesting in progress */
     bool interactive; /* -i: readline echoes each line read from stdin */
     size_t echoed;    /* stdin bytes already echoed */
     /* lookahead */
@@ -969,6 +970,16 @@ static void next(struct bc *bc)
 
 /* ---- parser --------------------------------------------------------------------- */
 
+/* Trees are walked recursively (layout, eval): bound their depth. */
+#define MAX_NEST 4000
+
+static struct node *nest_error(struct bc *bc)
+{
+    if (!bc->syntax_error) parse_msg(bc, bc->line, "%s", "expression nesting too deep");
+    bc->syntax_error = true;
+    return NULL;
+}
+
 static struct node *mk(struct bc *bc, enum nkind k)
 {
     struct node *n = xalloc(bc, sizeof *n);
@@ -1008,7 +1019,18 @@ static bool is_lvalue(const struct node *n)
     return n && !n->paren && (n->kind == N_VAR || n->kind == N_ARR || n->kind == N_SPECIAL);
 }
 
+static struct node *primary_(struct bc *bc);
+
 static struct node *primary(struct bc *bc)
+{
+    if (bc->depth >= MAX_NEST) return nest_error(bc);
+    bc->depth++;
+    struct node *n = primary_(bc);
+    bc->depth--;
+    return n;
+}
+
+static struct node *primary_(struct bc *bc)
 {
     struct node *n;
     switch (bc->tk) {
@@ -1159,7 +1181,18 @@ static struct node *incdec(struct bc *bc)
     return t;
 }
 
+static struct node *unary_body(struct bc *bc);
+
 static struct node *unary(struct bc *bc)
+{
+    if (bc->depth >= MAX_NEST) return nest_error(bc);
+    bc->depth++;
+    struct node *n = unary_body(bc);
+    bc->depth--;
+    return n;
+}
+
+static struct node *unary_body(struct bc *bc)
 {
     if (bc->tk == T_MINUS) {
         next(bc);
@@ -1172,7 +1205,18 @@ static struct node *unary(struct bc *bc)
     return incdec(bc);
 }
 
+static struct node *power_body(struct bc *bc);
+
 static struct node *power(struct bc *bc)
+{
+    if (bc->depth >= MAX_NEST) return nest_error(bc);
+    bc->depth++;
+    struct node *n = power_body(bc);
+    bc->depth--;
+    return n;
+}
+
+static struct node *power_body(struct bc *bc)
 {
     struct node *l = unary(bc);
     if (l && bc->tk == T_POW) {
@@ -1192,7 +1236,9 @@ static struct node *power(struct bc *bc)
 static struct node *mul(struct bc *bc)
 {
     struct node *l = power(bc);
+    int chain = 0;
     while (l && (bc->tk == T_MUL || bc->tk == T_DIV || bc->tk == T_MOD)) {
+        if (++chain + bc->depth >= MAX_NEST) return nest_error(bc);
         int op = bc->tk == T_MUL ? '*' : bc->tk == T_DIV ? '/' : '%';
         next(bc);
         struct node *r = power(bc);
@@ -1210,7 +1256,9 @@ static struct node *mul(struct bc *bc)
 static struct node *add(struct bc *bc)
 {
     struct node *l = mul(bc);
+    int chain = 0;
     while (l && (bc->tk == T_PLUS || bc->tk == T_MINUS)) {
+        if (++chain + bc->depth >= MAX_NEST) return nest_error(bc);
         int op = bc->tk == T_PLUS ? '+' : '-';
         next(bc);
         struct node *r = mul(bc);
@@ -1225,7 +1273,18 @@ static struct node *add(struct bc *bc)
     return l;
 }
 
+static struct node *assign_body(struct bc *bc);
+
 static struct node *assign(struct bc *bc)
+{
+    if (bc->depth >= MAX_NEST) return nest_error(bc);
+    bc->depth++;
+    struct node *n = assign_body(bc);
+    bc->depth--;
+    return n;
+}
+
+static struct node *assign_body(struct bc *bc)
 {
     struct node *l = add(bc);
     if (l && bc->tk == T_ASSIGN) {
@@ -1252,7 +1311,9 @@ static struct node *assign(struct bc *bc)
 static struct node *rel(struct bc *bc)
 {
     struct node *l = assign(bc);
+    int chain = 0;
     while (l && bc->tk == T_REL) {
+        if (++chain + bc->depth >= MAX_NEST) return nest_error(bc);
         int op = bc->tkop;
         next(bc);
         struct node *r = assign(bc);
@@ -1267,7 +1328,18 @@ static struct node *rel(struct bc *bc)
     return l;
 }
 
+static struct node *not__body(struct bc *bc);
+
 static struct node *not_(struct bc *bc)
+{
+    if (bc->depth >= MAX_NEST) return nest_error(bc);
+    bc->depth++;
+    struct node *n = not__body(bc);
+    bc->depth--;
+    return n;
+}
+
+static struct node *not__body(struct bc *bc)
 {
     if (bc->tk == T_NOT) {
         next(bc);
@@ -1283,7 +1355,9 @@ static struct node *not_(struct bc *bc)
 static struct node *and_(struct bc *bc)
 {
     struct node *l = not_(bc);
+    int chain = 0;
     while (l && bc->tk == T_AND) {
+        if (++chain + bc->depth >= MAX_NEST) return nest_error(bc);
         next(bc);
         struct node *r = not_(bc);
         if (!r) return NULL;
@@ -1299,7 +1373,9 @@ static struct node *and_(struct bc *bc)
 static struct node *expr(struct bc *bc)
 {
     struct node *l = and_(bc);
+    int chain = 0;
     while (l && bc->tk == T_OR) {
+        if (++chain + bc->depth >= MAX_NEST) return nest_error(bc);
         next(bc);
         struct node *r = and_(bc);
         if (!r) return NULL;
@@ -1338,7 +1414,18 @@ static struct node *opt_expr(struct bc *bc, enum tok end)
     return expr(bc);
 }
 
+static struct node *statement_body(struct bc *bc);
+
 static struct node *statement(struct bc *bc)
+{
+    if (bc->depth >= MAX_NEST) return nest_error(bc);
+    bc->depth++;
+    struct node *n = statement_body(bc);
+    bc->depth--;
+    return n;
+}
+
+static struct node *statement_body(struct bc *bc)
 {
     struct node *n;
     switch (bc->tk) {
@@ -1860,14 +1947,14 @@ static int arith(struct bc *bc, int op, struct bn *out, const struct bn *a, cons
         if (r) return chk(bc, r);
         bool ok = bn_to_int(&bi, &e);
         bn_free(p, &bi);
-        if (!ok) {
+        if (!ok || e > INT_MAX || e < -INT_MAX) {
             rt_msg(bc, true, adr, "exponent too large in raise");
             return RT_ERR;
         }
         if (e == 0) {
             r = bn_from_int(p, out, 1);
         } else if (bn_is_zero(a) && e < 0) {
-            rt_msg(bc, true, adr, "Divide by zero");
+            rt_msg(bc, true, adr, "divide by zero");
             return RT_ERR;
         } else {
             r = bn_raise(p, out, a, e, bc->scale);
@@ -1878,6 +1965,9 @@ static int arith(struct bc *bc, int op, struct bn *out, const struct bn *a, cons
 }
 
 static int call(struct bc *bc, struct node *n, struct bn *out);
+
+/* Calls nest on the C stack of the process's thread. */
+#define MAX_DEPTH 1000
 
 static int eval(struct bc *bc, struct node *n, struct bn *out)
 {
@@ -2057,6 +2147,10 @@ static int call(struct bc *bc, struct node *n, struct bn *out)
             rt_msg(bc, true, n->op, "Parameter type mismatch");
             return RT_ERR;
         }
+    if (bc->depth >= MAX_DEPTH) {
+        rt_msg(bc, true, n->op, "function call nesting too deep (more than %d)", MAX_DEPTH);
+        return RT_ERR;
+    }
     /* Evaluate arguments first, in the caller's scope. */
     struct bn *vals = p_calloc(p, (size_t)(n->n + 1), sizeof *vals);
     struct arr **arrs = p_calloc(p, (size_t)(n->n + 1), sizeof *arrs);
@@ -2100,7 +2194,9 @@ static int call(struct bc *bc, struct node *n, struct bn *out)
     const char *saved = bc->run_func;
     bc->run_func = f->name;
     struct frame fr = {F_NORMAL, BN_ZERO};
+    bc->depth++;
     enum flow fl = exec(bc, f->body, &fr);
+    bc->depth--;
     bc->run_func = saved;
     for (int i = nslots - 1; i >= 0; i--) {
         bool isarr = i < f->nparams ? f->param_arr[i] : f->auto_arr[i - f->nparams];

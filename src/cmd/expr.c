@@ -82,7 +82,8 @@ struct expr {
     struct proc *p;
     char **args, **end;
     bool utf8;
-    int fail; /* exit status of an error already reported, or 0 */
+    int fail;  /* exit status of an error already reported, or 0 */
+    int depth; /* ( nesting: the evaluator recurses on the C stack */
 };
 
 static struct val *new_val(struct expr *e)
@@ -320,7 +321,14 @@ static struct val *eval7(struct expr *e, bool evaluate)
         return NULL;
     }
     if (nextarg(e, "(")) {
+        if (e->depth >= 10000) {
+            cmd_error(e->p, "expression nesting too deep");
+            e->fail = EXPR_INVALID;
+            return NULL;
+        }
+        e->depth++;
         struct val *v = eval(e, evaluate);
+        e->depth--;
         if (e->fail) {
             freev(e, v);
             return NULL;

@@ -96,6 +96,7 @@ struct test {
     struct proc *p;
     int pos, argc;
     char **argv;
+    int depth; /* ( nesting: the parser recurses on the C stack */
     jmp_buf fail;
 };
 
@@ -318,6 +319,7 @@ static bool term(struct test *t)
     }
     if (t->pos >= t->argc) beyond(t);
     if (argv[t->pos][0] == '(' && !argv[t->pos][1]) {
+        if (++t->depth > 10000) syntax_error(t, "%s", "expression nesting too deep", NULL);
         advance(t, true);
         int nargs;
         for (nargs = 1; t->pos + nargs < t->argc && strcmp(argv[t->pos + nargs], ")"); nargs++)
@@ -332,6 +334,7 @@ static bool term(struct test *t)
             syntax_error(t, "%s expected, found %s", cmd_quote(t->p, ")"),
                          cmd_quote(t->p, argv[t->pos]));
         advance(t, false);
+        t->depth--;
     } else if (4 <= t->argc - t->pos && !strcmp(argv[t->pos], "-l") && binop(argv[t->pos + 2])) {
         value = binary_operator(t, true);
     } else if (3 <= t->argc - t->pos && binop(argv[t->pos + 1])) {
