@@ -549,19 +549,19 @@ static intmax_t grepbuf(struct grep *g, char *beg, char *lim, bool *stop)
 static int fillbuf(struct grep *g, size_t save, int fd)
 {
     size_t need = 1 + save + READSIZE + 8;
-    char *keep = g->buflim - save;
+    char *keep = save ? g->buflim - save : g->buflim; /* buflim is NULL before the first fill */
     if (need > g->bufalloc) {
         size_t na = g->bufalloc ? g->bufalloc : need;
         while (na < need) na *= 2;
         char *nb = p_malloc(g->p, na);
         if (!nb) return -ENOMEM;
         nb[0] = g->eol;
-        memcpy(nb + 1, keep, save);
+        if (save) memcpy(nb + 1, keep, save);
         p_free(g->p, g->buffer);
         g->buffer = nb;
         g->bufalloc = na;
     } else {
-        memmove(g->buffer + 1, keep, save);
+        if (save) memmove(g->buffer + 1, keep, save);
         g->buffer[0] = g->eol;
     }
     g->bufbeg = g->buffer + 1;
