@@ -238,6 +238,8 @@ struct tr {
     struct sbuf lit; /* those characters */
     struct sbuf run, best;
     bool top_alt;
+    bool nullable; /* whether the unit just parsed can match empty */
+    int nullrep, anchors; /* empty-matching atoms repeated without bound; anchors */
     bool colon; /* dfa.c's "[:space:]" error (after glibc's errors) */
     const char *warns[16]; /* dfa.c's warnings, shown once the pattern compiles */
     int nwarn;
@@ -901,7 +903,7 @@ static long fetch_number(struct tr *t, struct tok *tk)
 /* A repetition after the atom at out[a0..]. Returns false on error;
  * *rolled when an invalid interval became a literal '{'. */
 static bool parse_dup(struct tr *t, struct tok *tk, size_t a0, bool has_elem, bool *rolled,
-                      size_t lit_mark)
+                      size_t lit_mark, size_t cost0, bool *an)
 {
     long start, end;
     size_t start_idx = t->i;
@@ -963,12 +965,22 @@ static bool parse_dup(struct tr *t, struct tok *tk, size_t a0, bool has_elem, bo
     else
         snprintf(q, sizeof q, start == 0 && end == 1 ? "?" : "{%ld,%ld}", start, end);
     quantify(t, a0, q);
-    size_t mult = (size_t)(end == -1 ? (start ? start : 1) : (end ? end : 1));
-    t->cost = t->cost * (mult > 1 ? 2 : 1) + mult;
-    if (t->cost > ((size_t)1 << 24)) {
-        t->err = REG_ESIZE;
-        return false;
+    /* glibc copies the atom once per repetition it spells out: keep a
+     * count of its tree's nodes, to refuse what would swamp it. */
+    size_t copies = end == -1 ? (size_t)start + 1 : (size_t)(end > start ? end : start);
+    if (copies < 1) copies = 1;
+    /* an empty-matching atom repeated without bound makes glibc's epsilon
+     * closures grow much faster than its node count */
+    if (*an && end == -1) {
+        copies *= 4;
+        t->nullrep++;
     }
+    if (start == 0) *an = true;
+    size_t atom = t->cost - cost0 + 1;
+    if (atom > ((size_t)1 << 40) / copies)
+        t->cost = (size_t)1 << 40;
+    else
+        t->cost = cost0 + atom * copies;
     return true;
 }
 
@@ -1018,7 +1030,9 @@ static bool parse_expression(struct tr *t, struct tok *tk, int nest)
 {
     size_t a0 = t->out.len;
     size_t lit_mark = t->run.len;
+    size_t cost0 = t->cost;
     bool has_elem = true;
+    bool an = false; /* the atom can match empty */
 again:
     switch (tk->type) {
     case T_CHAR: {
@@ -1026,11 +1040,19 @@ again:
         /* The character's bytes: after a backslash, skip it. */
         const unsigned char *b = t->pat + t->i - tk->len;
         size_t bl = tk->len;
-        if (bl >= 2 && b[0] == '\\' && !(bl == 1)) {
+        bool escaped = bl >= 2 && b[0] == '\\';
+        if (escaped) {
             /* "\c": the character c (possibly multibyte). */
             b++, bl--;
         }
-        if (tk->c == '{' && tk->len == 0) { /* rolled-back interval: the '{' only */
+        if (t->icase && !t->grep && escaped && tk->c >= 'a' && tk->c <= 'z') {
+            /* glibc compares an escaped byte with the upper-cased subject
+             * under RE_ICASE, so "\h" never matches (GNU sed shows it;
+             * grep's dfa.c does not). */
+            emit(t, "(?!)");
+            t->only_lit = false;
+            if (t->depth == 0) run_end(t);
+            break;
         }
         emit_cp(t, tk->c, false);
         if (t->only_lit) sbuf_add(&t->lit, b, bl);
@@ -1051,8 +1073,10 @@ again:
         }
         emit(t, "(");
         fetch_token(t, tk, t->syn | CARET_HERE);
+        an = true;
         if (tk->type != T_CLOSE) {
             if (!parse_reg_exp(t, tk, nest + 1)) return false;
+            an = t->nullable;
             if (tk->type != T_CLOSE) {
                 t->err = REG_EPAREN;
                 return false;
@@ -1081,6 +1105,7 @@ again:
         if (t->depth == 0) run_end(t);
         t->only_lit = false;
         t->backref = true;
+        an = true;
         char b[32];
         snprintf(b, sizeof b, "(?:\\g{%zu})", t->base + (size_t)tk->idx + 1);
         emit(t, b);
@@ -1140,8 +1165,10 @@ again:
     case T_ANCHOR:
         if (t->depth == 0) run_end(t);
         t->only_lit = false;
+        t->anchors++;
         emit_anchor(t, tk->anchor);
         fetch_token(t, tk, t->syn);
+        t->nullable = true;
         return true; /* no repetition after an anchor */
     case T_PERIOD:
         if (t->depth == 0) run_end(t);
@@ -1172,6 +1199,7 @@ again:
         break;
     case T_ALT:
     case T_END:
+        t->nullable = true;
         return true;
     case T_BACKSLASH:
         t->err = REG_EESCAPE;
@@ -1182,7 +1210,7 @@ again:
            tk->type == T_OPEN_DUP) {
         bool rolled;
         enum tok_type was = tk->type;
-        if (!parse_dup(t, tk, a0, has_elem, &rolled, lit_mark)) return false;
+        if (!parse_dup(t, tk, a0, has_elem, &rolled, lit_mark, cost0, &an)) return false;
         if (rolled) break;
         if ((t->syn & RE_CONTEXT_INVALID_DUP) && (tk->type == T_STAR || tk->type == T_OPEN_DUP)) {
             t->err = REG_BADRPT;
@@ -1190,19 +1218,23 @@ again:
         }
         (void)was;
     }
+    t->nullable = an;
     return true;
 }
 
 static bool parse_branch(struct tr *t, struct tok *tk, int nest)
 {
     if (!parse_expression(t, tk, nest)) return false;
+    bool nb = t->nullable;
     while (tk->type != T_ALT && tk->type != T_END && (nest == 0 || tk->type != T_CLOSE)) {
         if (!parse_expression(t, tk, nest)) return false;
+        nb = nb && t->nullable;
         if (t->out.oom) {
             t->err = REG_ESPACE;
             return false;
         }
     }
+    t->nullable = nb;
     return true;
 }
 
@@ -1210,6 +1242,7 @@ static bool parse_reg_exp(struct tr *t, struct tok *tk, int nest)
 {
     unsigned initial = t->completed;
     if (!parse_branch(t, tk, nest)) return false;
+    bool nr = t->nullable;
     while (tk->type == T_ALT) {
         if (t->depth == 0) {
             t->top_alt = true;
@@ -1223,8 +1256,11 @@ static bool parse_reg_exp(struct tr *t, struct tok *tk, int nest)
             t->completed = initial;
             if (!parse_branch(t, tk, nest)) return false;
             t->completed |= acc;
-        }
+            nr = nr || t->nullable;
+        } else
+            nr = true;
     }
+    t->nullable = nr;
     return true;
 }
 
@@ -1275,7 +1311,7 @@ struct rx {
     /* PCRE2 */
     bool have_pcre;
     pcre2_general_context *gc;
-    pcre2_code *code;
+    pcre2_code *code, *dcode;
     pcre2_match_data *md;
     pcre2_match_context *mc;
     pcre2_jit_stack *js;
@@ -1288,6 +1324,8 @@ struct rx {
     size_t ngre;
     bool gre_tried;
     bool gre_failed;
+    size_t cost; /* the size of glibc's tree, roughly */
+    int gre_err;
 };
 
 static void *pc_malloc(PCRE2_SIZE n, void *ud)
@@ -1344,10 +1382,18 @@ static void gre_free(struct gre *g)
 /* The glibc side, compiled on first need. Patterns of grep that hold
  * back-references are compiled one by one (GNU grep numbers each pattern's
  * groups apart). */
+#define GRE_COST_MAX ((size_t)1 << 17)
+
 static int gre_ensure(struct rx *r, char *err, size_t errlen)
 {
-    if (r->gre_tried) return r->gre_failed ? -EINVAL : 0;
+    if (r->gre_tried) return r->gre_failed ? r->gre_err : 0;
     r->gre_tried = true;
+    if (r->cost > GRE_COST_MAX) {
+        /* glibc would spell out every copy (GNU grep and sed hang here). */
+        if (err) snprintf(err, errlen, "%s", reg_msgs[REG_ESIZE]);
+        r->gre_failed = true;
+        return r->gre_err = -EFBIG;
+    }
     size_t n = 1;
     bool split = (r->flags & RX_GREP) && memchr(r->pat, '\n', r->patlen);
     if (split)
@@ -1356,7 +1402,7 @@ static int gre_ensure(struct rx *r, char *err, size_t errlen)
     if (!r->gre) {
         r->gre_failed = true;
         if (err) snprintf(err, errlen, "%s", "memory exhausted");
-        return -ENOMEM;
+        return r->gre_err = -ENOMEM;
     }
     r->ngre = n;
     const char *s = r->pat, *end = r->pat + r->patlen;
@@ -1367,7 +1413,7 @@ static int gre_ensure(struct rx *r, char *err, size_t errlen)
         if (msg) {
             if (err) snprintf(err, errlen, "%s", msg);
             r->gre_failed = true;
-            return -EINVAL;
+            return r->gre_err = -EINVAL;
         }
         s = e + 1;
     }
@@ -1378,7 +1424,8 @@ static int gre_ensure(struct rx *r, char *err, size_t errlen)
 static int gre_exec(struct rx *r, const char *s, size_t len, size_t start, int eflags,
                     struct rx_span *m, size_t nm)
 {
-    if (gre_ensure(r, NULL, 0) < 0) return -ENOMEM;
+    int ge = gre_ensure(r, NULL, 0);
+    if (ge < 0) return ge == -ENOMEM ? -ENOMEM : -EFBIG;
     if (proc_check(r->p) < 0) return -EINTR;
     locale_t old = uselocale(rx_locale(r->flags & RX_UTF8));
     int found = 0;
@@ -1448,6 +1495,22 @@ static bool word_after(const char *s, size_t at, size_t len, bool utf8)
     return l && word_cp(cp, true);
 }
 
+/* Whether at falls inside a valid multibyte character of s. */
+static bool inside_char(const char *s, size_t len, size_t at)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    if (at >= len || (u[at] & 0xc0) != 0x80) return false;
+    for (size_t b = at; b > 0 && at - b < 3;) {
+        b--;
+        if ((u[b] & 0xc0) != 0x80) {
+            uint32_t cp;
+            int l = u8len(u + b, len - b, &cp);
+            return l && b + (size_t)l > at;
+        }
+    }
+    return false;
+}
+
 /* -x and -w on the glibc side, as GNU grep's EGexecute: -x wants the
  * leftmost-longest match to be the whole record; -w tries shorter matches
  * at the same start, then later starts. */
@@ -1464,6 +1527,12 @@ static int gre_exec_wx(struct rx *r, const char *s, size_t len, size_t start, in
         if (rc <= 0) return rc;
         size_t so = (size_t)mm[0].so, l = (size_t)(mm[0].eo - mm[0].so);
         if (r->flags & RX_LINE) return so == 0 && l == len ? 1 : 0;
+        if (utf8 && inside_char(s, len, so)) {
+            /* inside a character: not a place a word can start */
+            pos = so + 1;
+            if (pos > len) return 0;
+            continue;
+        }
         for (;;) {
             if (!word_before(s, so, utf8) && !word_after(s, so + l, len, utf8)) {
                 mm[0].so = (ssize_t)so;
@@ -1530,6 +1599,8 @@ const char *rx_strerror(int err)
         return "PCRE detected recurse loop";
     case -EINTR:
         return "interrupted";
+    case -EFBIG:
+        return "regular expression too big";
     default:
         return "internal PCRE error";
     }
@@ -1557,7 +1628,13 @@ static int pcre_match(struct rx *r, const char *s, size_t len, size_t start, uin
 static int pcre_dfa(struct rx *r, const char *s, size_t len, size_t start, uint32_t opts)
 {
     for (;;) {
-        int rc = pcre2_dfa_match(r->code, (PCRE2_SPTR)s, len, start, opts, r->md, r->mc, r->ws,
+        const pcre2_code *c = r->code;
+        if (r->dcode) {
+            if (rx_utf8_valid_prefix(s, len) != len) return PCRE2_ERROR_BADOPTION;
+            c = r->dcode;
+            opts |= PCRE2_NO_UTF_CHECK;
+        }
+        int rc = pcre2_dfa_match(c, (PCRE2_SPTR)s, len, start, opts, r->md, r->mc, r->ws,
                                  r->wslen);
         if (rc == PCRE2_ERROR_DFA_WSSIZE && r->wslen < (1u << 22)) {
             size_t nl = r->wslen * 4;
@@ -1583,6 +1660,11 @@ static int pcre_setup(struct rx *r, const char *pat, size_t len, uint32_t flags,
     int ec;
     PCRE2_SIZE eoff;
     r->code = pcre2_compile((PCRE2_SPTR)pat, len, flags, &ec, &eoff, cc);
+    /* pcre2_dfa_match refuses PCRE2_MATCH_INVALID_UTF: a second code for
+     * it, used on subjects checked to be valid. */
+    if (r->code && (flags & PCRE2_MATCH_INVALID_UTF) && r->kind != RX_PCRE)
+        r->dcode = pcre2_compile((PCRE2_SPTR)pat, len, flags & ~PCRE2_MATCH_INVALID_UTF, &ec,
+                                 &eoff, cc);
     pcre2_compile_context_free(cc);
     if (!r->code) {
         if (err) pcre2_get_error_message(ec, (PCRE2_UCHAR *)err, errlen);
@@ -1801,7 +1883,13 @@ int rx_compile(struct proc *p, const char *pat, size_t len, const struct rx_opts
     }
 
     /* glibc checks small patterns too: its messages are the reference. */
-    if (!ok || t.unsupported || r->patlen <= 4096) {
+    r->cost = t.cost;
+    /* Anchors ahead of nested empty-matching loops make glibc's closure
+     * computation explode (GNU grep and sed hang on '^(x?)+++'): past a
+     * few such loops its engine is refused, and not asked to validate. */
+    if (t.anchors && t.nullrep >= 3) r->cost = GRE_COST_MAX + 1;
+    if (!ok || t.unsupported ||
+        (r->patlen <= 4096 && r->cost <= GRE_COST_MAX && !(t.anchors && t.nullrep))) {
         char gerr[200];
         int g = gre_ensure(r, gerr, sizeof gerr);
         if (g < 0) {
@@ -1830,6 +1918,7 @@ int rx_compile(struct proc *p, const char *pat, size_t len, const struct rx_opts
         goto fail;
     }
 
+    if (o->flags & RX_NO_PCRE) t.unsupported = true;
     if (!t.unsupported && ok) {
         if (t.only_lit && !t.top_alt) {
             r->literal = true;
@@ -1891,6 +1980,7 @@ void rx_free(struct rx *r)
     if (r->mc) pcre2_match_context_free(r->mc);
     if (r->js) pcre2_jit_stack_free(r->js);
     if (r->code) pcre2_code_free(r->code);
+    if (r->dcode) pcre2_code_free(r->dcode);
     if (r->gc) pcre2_general_context_free(r->gc);
     p_free(p, r->ws);
     p_free(p, r->pat);

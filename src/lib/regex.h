@@ -54,6 +54,7 @@ enum {
     RX_GREP = 1 << 6,    /* grep's dialect: RE_SYNTAX_GREP / RE_SYNTAX_EGREP, '\n' separates
                           * patterns (each numbers its own groups), dfa.c's checks */
     RX_POSIX = 1 << 7,   /* sed --posix: unmatched ) is an error, no GNU extensions */
+    RX_NO_PCRE = 1 << 8, /* glibc's engine only (differential tests of the translation) */
 };
 
 /* Warnings while compiling (grep's "* at start of expression"). */
