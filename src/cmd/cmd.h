@@ -90,6 +90,7 @@ int cmd_realpath(struct proc *p, int argc, char **argv);
 int cmd_rev(struct proc *p, int argc, char **argv);
 int cmd_rm(struct proc *p, int argc, char **argv);
 int cmd_rmdir(struct proc *p, int argc, char **argv);
+int cmd_sed(struct proc *p, int argc, char **argv);
 int cmd_seq(struct proc *p, int argc, char **argv);
 int cmd_sha1sum(struct proc *p, int argc, char **argv);
 int cmd_sha224sum(struct proc *p, int argc, char **argv);

@@ -78,6 +78,7 @@ const struct cmd_entry cmd_table[] = {
     {"rev", cmd_rev, "reverse lines characterwise"},
     {"rm", cmd_rm, "remove files or directories"},
     {"rmdir", cmd_rmdir, "remove empty directories"},
+    {"sed", cmd_sed, "stream editor for filtering and transforming text"},
     {"seq", cmd_seq, "print a sequence of numbers"},
     {"sh", cmd_bash, "command interpreter (the vos shell)"},
     {"sha1sum", cmd_sha1sum, "compute and check SHA1 message digest"},

@@ -2041,7 +2041,10 @@ int rx_exec(struct rx *r, const char *s, size_t len, size_t start, int eflags,
         }
         return 1;
     }
-    if (r->have_pcre && !need_groups && (nm == 0 || r->dfa_ok)) {
+    /* A start inside a character (sed steps over empty matches a byte at a
+     * time): glibc reads the rest as bytes; the translation cannot. */
+    bool midchar = (r->flags & RX_UTF8) && start > 0 && inside_char(s, len, start);
+    if (r->have_pcre && !need_groups && (nm == 0 || r->dfa_ok) && !midchar) {
         int rc = nm == 0 ? pcre_match(r, s, len, start, opts) : pcre_dfa(r, s, len, start, opts);
         if (rc >= 0 || rc == PCRE2_ERROR_NOMATCH) {
             if (rc == PCRE2_ERROR_NOMATCH) return 0;
