@@ -1359,8 +1359,10 @@ static void split_field(struct sh *sh, struct field *f, struct sh_strv *out, str
     if (!*ifs) {
         if (n || f->force) {
             strv_push(out, xstrndup(s ? s : "", n));
-            strv_push(outflags, (char *)xstrndup((char *)(fl ? fl : (unsigned char *)""), n));
-            if (n) memcpy(outflags->v[outflags->n - 1], fl, n);
+            char *flags = xmalloc(n + 1); /* flag bytes may be 0: no strndup */
+            if (n) memcpy(flags, fl, n);
+            flags[n] = 0;
+            strv_push(outflags, flags);
         }
         return;
     }
