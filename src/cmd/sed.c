@@ -672,7 +672,8 @@ static int match_regex(struct sed *s, struct sregex *re, const char *buf, size_t
     if (!re) {
         re = s->regex_last;
         if (!re) {
-            panic_msg(s, "no previous regular expression");
+            obuf_flush(&s->out_stdout.ob);
+            bad_prog(s, "no previous regular expression");
             return -1;
         }
     } else
@@ -731,6 +732,11 @@ static struct label *setup_label(struct sed *s, struct label *list, size_t idx, 
 
 static struct sbuf *read_filename(struct sed *s, struct sbuf *b)
 {
+    if (s->sandbox) {
+        bad_prog(s, "e/r/w commands disabled in sandbox mode");
+        sbuf_init(b, s->p);
+        return b;
+    }
     sbuf_init(b, s->p);
     sbuf_add(b, "", 0);
     int ch = in_nonblank(s);
@@ -748,13 +754,12 @@ static struct output *get_openfile(struct sed *s, struct output **list, bool wri
     struct sbuf b;
     read_filename(s, &b);
     const char *name = b.s ? b.s : "";
-    if (!*name) {
-        bad_prog(s, "missing filename in r/R/w/W commands");
+    if (s->failed) {
         sbuf_free(&b);
         return NULL;
     }
-    if (s->sandbox) {
-        bad_prog(s, "e/r/w commands disabled in sandbox mode");
+    if (!*name) {
+        bad_prog(s, "missing filename in r/R/w/W commands");
         sbuf_free(&b);
         return NULL;
     }
@@ -797,13 +802,12 @@ static struct input_file *get_readfile(struct sed *s)
     struct sbuf b;
     read_filename(s, &b);
     const char *name = b.s ? b.s : "";
-    if (!*name) {
-        bad_prog(s, "missing filename in r/R/w/W commands");
+    if (s->failed) {
         sbuf_free(&b);
         return NULL;
     }
-    if (s->sandbox) {
-        bad_prog(s, "e/r/w commands disabled in sandbox mode");
+    if (!*name) {
+        bad_prog(s, "missing filename in r/R/w/W commands");
         sbuf_free(&b);
         return NULL;
     }
@@ -1313,14 +1317,13 @@ static void compile_program(struct sed *s)
         case 'r': {
             struct sbuf b;
             read_filename(s, &b);
+            if (s->failed) {
+                sbuf_free(&b);
+                return;
+            }
             if (!b.s || !*b.s) {
                 sbuf_free(&b);
                 bad_prog(s, "missing filename in r/R/w/W commands");
-                return;
-            }
-            if (s->sandbox) {
-                sbuf_free(&b);
-                bad_prog(s, "e/r/w commands disabled in sandbox mode");
                 return;
             }
             cur->x.rd.fname = p_strdup(s->p, b.s);
@@ -1590,6 +1593,20 @@ static void str_append_modified(struct sed *s, struct line *to, const char *str,
                 str_append(s, to, str, n);
                 return;
             }
+            if (cp >= 0x80) {
+                /* glibc's C locale turns such a byte into a wide character
+                 * that converts back as 0xff (GNU sed shows it) */
+                str_append(s, to, "\xff", 1);
+                str++, n--;
+                if (type & (REPL_UPPERCASE_FIRST | REPL_LOWERCASE_FIRST)) {
+                    type &= ~(REPL_LOWERCASE_FIRST | REPL_UPPERCASE_FIRST);
+                    if (type == REPL_ASIS) {
+                        str_append(s, to, str, n);
+                        return;
+                    }
+                }
+                continue;
+            }
         }
         str += l, n -= (size_t)l;
         uint32_t wc = cp;
@@ -1649,7 +1666,7 @@ static void flush_output(struct sed *s, struct output *o)
 
 static void output_line(struct sed *s, const char *text, size_t len, bool nl, struct output *o)
 {
-    if (!text && len) return;
+    if (!text) return;
     output_missing_newline(s, o);
     if (len) obuf_write(&o->ob, text, len);
     if (nl)
@@ -2527,6 +2544,7 @@ static int execute_program(struct sed *s)
         }
         ++cur;
     }
+    if (s->failed) return -1;
     if (!s->no_default_output)
         output_line(s, s->line.text, s->line.len, s->line.chomped, s->output);
     return -1;
@@ -2598,6 +2616,11 @@ int cmd_sed(struct proc *p, int argc, char **argv)
     s->out_stderr.name = "/dev/stderr";
     obuf_init(&s->out_stderr.ob, p, 2);
     s->output = &s->out_stdout;
+    s->line.chomped = s->hold.chomped = s->s_accum.chomped = true;
+    /* lines always have a buffer: an empty hold space still prints */
+    if (!line_reserve(s, &s->line, 64) || !line_reserve(s, &s->hold, 0) ||
+        !line_reserve(s, &s->s_accum, 64))
+        goto done;
     bool have_script = false;
     int status = 0;
 
@@ -2666,7 +2689,8 @@ int cmd_sed(struct proc *p, int argc, char **argv)
     }
     check_final_program(s);
     if (s->failed) goto done;
-    /* run-time errors ("no previous regular expression") report char 0 */
+    /* run-time errors ("no previous regular expression") report where the
+     * compiler stopped: char 0 of the last -e, or the last line of the last -f */
     s->base = s->cur = (const unsigned char *)"";
     s->files = argv + ind;
     s->nfiles = (size_t)(argc - ind);
