@@ -2617,12 +2617,12 @@ int cmd_sed(struct proc *p, int argc, char **argv)
     obuf_init(&s->out_stderr.ob, p, 2);
     s->output = &s->out_stdout;
     s->line.chomped = s->hold.chomped = s->s_accum.chomped = true;
+    int status = 0;
     /* lines always have a buffer: an empty hold space still prints */
     if (!line_reserve(s, &s->line, 64) || !line_reserve(s, &s->hold, 0) ||
         !line_reserve(s, &s->s_accum, 64))
-        goto done;
+        goto done; /* panic_msg said why and set the status */
     bool have_script = false;
-    int status = 0;
 
     struct opt_state o;
     opt_init(&o, p, &sed_spec, argc, argv);
