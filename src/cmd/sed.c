@@ -250,6 +250,7 @@ struct sed {
     /* program */
     struct cmd *v;
     size_t nv, capv;
+    bool partial; /* v[nv] is being compiled: freed on error */
     struct label *jumps, *labels, *blocks;
     struct output *file_write;
     struct input_file *file_read;
@@ -660,6 +661,8 @@ static struct sregex *compile_regex(struct sed *s, struct sbuf *b, int flags, in
     r->nsub = rx_nsub(r->rx);
     if (needed_sub && r->nsub < (size_t)needed_sub - 1 && s->posixicity == POSIXLY_EXTENDED) {
         bad_prog(s, "invalid reference \\%d on `s' command's RHS", needed_sub - 1);
+        rx_free(r->rx);
+        p_free(s->p, r);
         return NULL;
     }
     return r;
@@ -698,6 +701,11 @@ static struct cmd *next_cmd_entry(struct sed *s)
         s->capv = nc;
     }
     struct cmd *c = &s->v[s->nv];
+    if (s->partial) {
+        /* a v command reuses its slot: drop what its addresses compiled */
+        if (c->a1 && c->a1->re) rx_free(c->a1->re->rx);
+        if (c->a2 && c->a2->re) rx_free(c->a2->re->rx);
+    }
     memset(c, 0, sizeof *c);
     return c;
 }
@@ -1159,6 +1167,7 @@ static void compile_program(struct sed *s)
             panic_msg(s, "couldn't allocate memory");
             return;
         }
+        s->partial = true;
         if (compile_address(s, &a, ch)) {
             if (s->failed) return;
             if (a.type == ADDR_IS_STEP || a.type == ADDR_IS_STEP_MOD) {
@@ -1405,6 +1414,7 @@ static void compile_program(struct sed *s)
         }
         if (s->failed) return;
         ++s->nv;
+        s->partial = false;
     }
     if (s->posixicity == POSIXLY_BASIC && s->pending_text) bad_prog(s, "incomplete command");
 }
@@ -1770,7 +1780,8 @@ static bool read_file_line(struct sed *s)
     if (s->fd < 0) return false;
     size_t scanned = s->istart;
     for (;;) {
-        char *nl = memchr(s->ibuf + scanned, s->delim, s->iend - scanned);
+        /* ibuf is NULL before the first fill: no memchr on it */
+        char *nl = s->iend > scanned ? memchr(s->ibuf + scanned, s->delim, s->iend - scanned) : NULL;
         if (nl) {
             size_t n = (size_t)(nl - (s->ibuf + s->istart));
             str_append(s, &s->line, s->ibuf + s->istart, n);
@@ -2355,6 +2366,11 @@ static bool read_R_line(struct sed *s, struct input_file *f, struct aq *aq)
 /* Run the program on the pattern space: -1 to go on, else the exit status. */
 static int execute_program(struct sed *s)
 {
+    if (!s->nv) {
+        if (!s->no_default_output)
+            output_line(s, s->line.text, s->line.len, s->line.chomped, s->output);
+        return -1;
+    }
     struct cmd *cur = s->v, *end = s->v + s->nv;
     unsigned steps = 0;
     while (cur < end) {
@@ -2583,7 +2599,9 @@ static int process_files(struct sed *s)
 
 static void sed_free(struct sed *s)
 {
-    for (size_t i = 0; i < s->nv; i++) {
+    /* the entry being compiled when an error stopped the compiler counts too */
+    size_t n = s->nv + (s->partial ? 1 : 0);
+    for (size_t i = 0; i < n; i++) {
         struct cmd *c = &s->v[i];
         if (c->a1 && c->a1->re) rx_free(c->a1->re->rx);
         if (c->a2 && c->a2->re) rx_free(c->a2->re->rx);
