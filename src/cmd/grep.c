@@ -302,15 +302,33 @@ static void print_offset(struct grep *g, intmax_t pos, const char *color)
     sgr_end_if(g, color);
 }
 
+/* How many bytes c are in p[0..n): eight at a time (exact zero-byte test). */
+static size_t count_byte(const char *p, size_t n, char c)
+{
+    const uint64_t lo7 = 0x7f7f7f7f7f7f7f7full, hi = 0x8080808080808080ull;
+    const uint64_t m = 0x0101010101010101ull * (unsigned char)c;
+    size_t k = 0, i = 0;
+    while (i + 8 <= n) {
+        /* per-byte 0/1 flags summed in the bytes of acc (at most 255 rounds) */
+        uint64_t acc = 0;
+        for (int r = 0; r < 255 && i + 8 <= n; r++, i += 8) {
+            uint64_t w;
+            memcpy(&w, p + i, 8);
+            w ^= m;
+            uint64_t t = ((w & lo7) + lo7) | w;
+            acc += (~t & hi) >> 7;
+        }
+        /* add the eight byte lanes: first into 16-bit lanes (no overflow) */
+        uint64_t w16 = (acc & 0x00ff00ff00ff00ffull) + ((acc >> 8) & 0x00ff00ff00ff00ffull);
+        k += (size_t)((w16 * 0x0001000100010001ull) >> 48);
+    }
+    for (; i < n; i++) k += p[i] == c;
+    return k;
+}
+
 static void nlscan(struct grep *g, const char *lim)
 {
-    intmax_t n = 0;
-    for (const char *b = g->lastnl; b < lim; b++) {
-        b = memchr(b, g->eol, (size_t)(lim - b));
-        if (!b) break;
-        n++;
-    }
-    g->totalnl += n;
+    if (g->lastnl < lim) g->totalnl += (intmax_t)count_byte(g->lastnl, (size_t)(lim - g->lastnl), g->eol);
     g->lastnl = (char *)lim;
 }
 
