@@ -1324,6 +1324,7 @@ struct rx {
     size_t ngre;
     bool gre_tried;
     bool gre_failed;
+    struct litset *set; /* many fixed strings (grep -F -f list) */
     size_t cost; /* the size of glibc's tree, roughly */
     int gre_err;
 };
@@ -1689,6 +1690,212 @@ static int pcre_setup(struct rx *r, const char *pat, size_t len, uint32_t flags,
     return 0;
 }
 
+/* ---- many fixed strings ----------------------------------------------------
+ * grep -F (or a pattern list of plain strings) with many patterns: a hash
+ * set of the strings, probed with one rolling hash per distinct length
+ * while the subject is scanned; a match is the longest string at the
+ * leftmost position where one occurs (and is word/line-bounded for -w/-x).
+ * ASCII case folding for -i. Linear in the subject times the number of
+ * distinct lengths, whatever the number of strings. */
+
+struct litset {
+    char **str;
+    size_t *len;
+    size_t n;
+    size_t *lens; /* distinct lengths, longest first */
+    size_t nlens;
+    uint64_t *pow; /* B^(L-1) per distinct length */
+    uint32_t *slot; /* hash table of string indexes + 1 (0: empty) */
+    uint64_t *shash;
+    size_t mask;
+    bool icase, has_empty;
+};
+
+#define LS_B 1099511628211ull
+
+static inline unsigned char ls_fold(const struct litset *ls, unsigned char c)
+{
+    return ls->icase && c >= 'A' && c <= 'Z' ? (unsigned char)(c | 0x20) : c;
+}
+
+static uint64_t ls_hash(const struct litset *ls, const char *p, size_t n)
+{
+    uint64_t h = 0;
+    for (size_t i = 0; i < n; i++) h = h * LS_B + ls_fold(ls, (unsigned char)p[i]);
+    return h;
+}
+
+static uint64_t ls_mix(uint64_t h, size_t len)
+{
+    h ^= len * 0x9e3779b97f4a7c15ull;
+    h ^= h >> 29;
+    h *= 0xbf58476d1ce4e5b9ull;
+    return h ^ (h >> 32);
+}
+
+static bool ls_eq(const struct litset *ls, const char *a, const char *b, size_t n)
+{
+    if (!ls->icase) return memcmp(a, b, n) == 0;
+    for (size_t i = 0; i < n; i++)
+        if (ls_fold(ls, (unsigned char)a[i]) != ls_fold(ls, (unsigned char)b[i])) return false;
+    return true;
+}
+
+/* Whether a string of length L with hash h sits at p. */
+static bool ls_has(const struct litset *ls, uint64_t h, const char *p, size_t L)
+{
+    uint64_t k = ls_mix(h, L);
+    for (size_t i = k & ls->mask;; i = (i + 1) & ls->mask) {
+        uint32_t v = ls->slot[i];
+        if (!v) return false;
+        if (ls->shash[i] == k && ls->len[v - 1] == L && ls_eq(ls, ls->str[v - 1], p, L))
+            return true;
+    }
+}
+
+static int cmp_size_desc(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    return x < y ? 1 : x > y ? -1 : 0;
+}
+
+/* Build from '\n'-separated strings; NULL when out of memory. */
+static struct litset *ls_build(struct proc *p, const char *pat, size_t plen, bool icase)
+{
+    struct litset *ls = p_calloc(p, 1, sizeof *ls);
+    if (!ls) return NULL;
+    ls->icase = icase;
+    size_t n = 1;
+    for (size_t i = 0; i < plen; i++) n += pat[i] == '\n';
+    ls->str = p_calloc(p, n, sizeof *ls->str);
+    ls->len = p_calloc(p, n, sizeof *ls->len);
+    ls->lens = p_calloc(p, n, sizeof *ls->lens);
+    size_t cap = 16;
+    while (cap < 2 * n) cap *= 2;
+    ls->slot = p_calloc(p, cap, sizeof *ls->slot);
+    ls->shash = p_calloc(p, cap, sizeof *ls->shash);
+    if (!ls->str || !ls->len || !ls->lens || !ls->slot || !ls->shash) return NULL;
+    ls->mask = cap - 1;
+    const char *s = pat, *end = pat + plen;
+    for (;;) {
+        const char *e = memchr(s, '\n', (size_t)(end - s));
+        if (!e) e = end;
+        size_t L = (size_t)(e - s);
+        if (L == 0)
+            ls->has_empty = true;
+        else {
+            uint64_t k = ls_mix(ls_hash(ls, s, L), L);
+            size_t i = k & ls->mask;
+            bool dup = false;
+            for (; ls->slot[i]; i = (i + 1) & ls->mask)
+                if (ls->shash[i] == k && ls->len[ls->slot[i] - 1] == L &&
+                    ls_eq(ls, ls->str[ls->slot[i] - 1], s, L)) {
+                    dup = true;
+                    break;
+                }
+            if (!dup) {
+                ls->str[ls->n] = (char *)s;
+                ls->len[ls->n] = L;
+                ls->n++;
+                ls->slot[i] = (uint32_t)ls->n;
+                ls->shash[i] = k;
+                bool seen = false;
+                for (size_t j = 0; j < ls->nlens && !seen; j++) seen = ls->lens[j] == L;
+                if (!seen) ls->lens[ls->nlens++] = L;
+            }
+        }
+        if (e == end) break;
+        s = e + 1;
+    }
+    qsort(ls->lens, ls->nlens, sizeof *ls->lens, cmp_size_desc);
+    ls->pow = p_calloc(p, ls->nlens ? ls->nlens : 1, sizeof *ls->pow);
+    if (!ls->pow) return NULL;
+    for (size_t j = 0; j < ls->nlens; j++) {
+        uint64_t pw = 1;
+        for (size_t k = 1; k < ls->lens[j]; k++) pw *= LS_B;
+        ls->pow[j] = pw;
+    }
+    return ls;
+}
+
+static void ls_free(struct proc *p, struct litset *ls)
+{
+    if (!ls) return;
+    p_free(p, ls->str);
+    p_free(p, ls->len);
+    p_free(p, ls->lens);
+    p_free(p, ls->pow);
+    p_free(p, ls->slot);
+    p_free(p, ls->shash);
+    p_free(p, ls);
+}
+
+static bool word_before(const char *s, size_t at, bool utf8);
+static bool word_after(const char *s, size_t at, size_t len, bool utf8);
+
+/* Leftmost-longest occurrence in s[start..len) that is bounded as flags
+ * ask: 1 and the bounds, or 0. */
+static int ls_search(struct rx *r, const char *s, size_t len, size_t start, size_t *so,
+                     size_t *eo)
+{
+    struct litset *ls = r->set;
+    bool word = r->flags & RX_WORD, line = r->flags & RX_LINE, utf8 = r->flags & RX_UTF8;
+    if (line) {
+        /* the whole subject must be one of the strings */
+        if (start > 0) return 0;
+        bool ok = len == 0 ? ls->has_empty : ls_has(ls, ls_hash(ls, s, len), s, len);
+        if (ok) *so = 0, *eo = len;
+        return ok;
+    }
+    size_t nl = ls->nlens;
+    uint64_t hs[64];
+    uint64_t *h = nl <= 64 ? hs : p_malloc(r->p, nl * sizeof *h);
+    if (!h) return -ENOMEM;
+    for (size_t j = 0; j < nl; j++)
+        if (start + ls->lens[j] <= len) h[j] = ls_hash(ls, s + start, ls->lens[j]);
+    int found = 0;
+    for (size_t pos = start; pos <= len; pos++) {
+        for (size_t j = 0; j < nl; j++) {
+            size_t L = ls->lens[j];
+            if (pos + L > len) continue;
+            if (ls_has(ls, h[j], s + pos, L) &&
+                (!word || (!word_before(s, pos, utf8) && !word_after(s, pos + L, len, utf8)))) {
+                *so = pos, *eo = pos + L;
+                found = 1;
+                goto out;
+            }
+        }
+        if (ls->has_empty && (!word || (!word_before(s, pos, utf8) && !word_after(s, pos, len, utf8)))) {
+            *so = *eo = pos;
+            found = 1;
+            goto out;
+        }
+        if (pos == len) break;
+        /* roll each hash one byte on */
+        unsigned char out = ls_fold(ls, (unsigned char)s[pos]);
+        for (size_t j = 0; j < nl; j++) {
+            size_t L = ls->lens[j];
+            if (pos + 1 + L <= len)
+                h[j] = (h[j] - out * ls->pow[j]) * LS_B + ls_fold(ls, (unsigned char)s[pos + L]);
+        }
+    }
+out:
+    if (h != hs) p_free(r->p, h);
+    return found;
+}
+
+/* Whether the '\n'-separated patterns are all plain strings under syn. */
+static bool list_is_plain(const char *pat, size_t len, bool ere)
+{
+    for (size_t i = 0; i < len; i++) {
+        char c = pat[i];
+        if (c == '\\' || c == '[' || c == '.' || c == '*' || c == '^' || c == '$') return false;
+        if (ere && (c == '+' || c == '?' || c == '{' || c == '}' || c == '(' || c == ')' || c == '|'))
+            return false;
+    }
+    return true;
+}
+
 /* ---- compile ------------------------------------------------------------------ */
 
 static unsigned long default_syntax(const struct rx_opts *o)
@@ -1798,6 +2005,35 @@ int rx_compile(struct proc *p, const char *pat, size_t len, const struct rx_opts
     }
 
     r->syn = o->syntax ? o->syntax : default_syntax(o);
+    /* Many plain strings: the literal set (what GNU grep's kwset does). */
+    if ((o->flags & RX_GREP) && (o->flags & RX_LINES) && !(o->flags & RX_NO_PCRE)) {
+        size_t npat = 1;
+        for (size_t i = 0; i < len; i++) npat += pat[i] == '\n';
+        bool plain = o->kind == RX_FIXED ||
+                     ((o->kind == RX_BRE || o->kind == RX_ERE) && !o->syntax &&
+                      list_is_plain(pat, len, o->kind == RX_ERE));
+        bool ascii = true;
+        for (size_t i = 0; i < len && ascii; i++) ascii = (unsigned char)pat[i] < 0x80;
+        if (npat > 64 && plain && (ascii || !(o->flags & RX_ICASE)) &&
+            (!utf8 || rx_utf8_valid_prefix(pat, len) == len) &&
+            (o->eol == '\n' || memchr(pat, o->eol, len) == NULL)) {
+            r->pat = p_malloc(p, len + 1);
+            if (!r->pat) {
+                rc = -ENOMEM;
+                goto fail;
+            }
+            memcpy(r->pat, pat, len);
+            r->pat[len] = 0;
+            r->patlen = len;
+            r->set = ls_build(p, r->pat, len, o->flags & RX_ICASE);
+            if (!r->set) {
+                rc = -ENOMEM;
+                goto fail;
+            }
+            *out = r;
+            return 0;
+        }
+    }
     if (o->kind == RX_FIXED) {
         r->pat = fixed_to_bre(p, pat, len, &r->patlen);
         if (o->flags & RX_GREP) r->syn = RE_SYNTAX_GREP | RE_NO_EMPTY_RANGES;
@@ -1975,6 +2211,7 @@ void rx_free(struct rx *r)
     if (!r) return;
     struct proc *p = r->p;
     for (size_t k = 0; k < r->ngre; k++) gre_free(&r->gre[k]);
+    ls_free(p, r->set);
     p_free(p, r->gre);
     if (r->md) pcre2_match_data_free(r->md);
     if (r->mc) pcre2_match_context_free(r->mc);
@@ -2013,6 +2250,16 @@ int rx_exec(struct rx *r, const char *s, size_t len, size_t start, int eflags,
             struct rx_span *m, size_t nm)
 {
     if (start > len) return 0;
+    if (r->set) {
+        size_t so, eo;
+        int rc = ls_search(r, s, len, start, &so, &eo);
+        if (rc > 0 && nm) {
+            m[0].so = (ssize_t)so;
+            m[0].eo = (ssize_t)eo;
+            for (size_t j = 1; j < nm; j++) m[j].so = m[j].eo = -1;
+        }
+        return rc;
+    }
     if (plain_literal(r)) {
         const char *f = r->litlen ? memmem(s + start, len - start, r->lit, r->litlen) : s + start;
         if (!f) return 0;
@@ -2085,6 +2332,15 @@ int rx_find(struct rx *r, const char *buf, size_t len, size_t start, size_t *rb,
 {
     size_t pos = start;
     if (pos >= len) return 0;
+    if (r->set && !(r->flags & (RX_WORD | RX_LINE))) {
+        /* one scan of the whole buffer; a hit never spans a record end */
+        size_t so, eo;
+        int rc = ls_search(r, buf, len, pos, &so, &eo);
+        if (rc <= 0) return rc;
+        if (so >= len && len > start && buf[len - 1] == r->eol) return 0;
+        record_bounds(r, buf, len, pos, so, rb, re);
+        return 1;
+    }
     if (r->kind != RX_PCRE && (r->literal || r->must) && !(r->literal && r->flags & RX_ICASE)) {
         const char *lit = r->literal ? r->lit : r->must;
         size_t ll = r->literal ? r->litlen : r->mustlen;
