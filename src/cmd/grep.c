@@ -227,7 +227,7 @@ struct grep {
         *cx_color;
     const char *sgr_start, *sgr_end;
     /* state */
-    bool errseen, matched_exit, used;
+    bool errseen, matched_exit, used, fatal;
     const char *filename;
     int offset_width;
     /* the buffer */
@@ -274,6 +274,15 @@ static const char *input_filename(struct grep *g)
 
 static void suppressible_error(struct grep *g, int err)
 {
+    if (err == -ENOMEM) {
+        /* xalloc_die: "grep: memory exhausted", and grep stops */
+        if (!g->fatal) {
+            obuf_flush(&g->out);
+            cmd_error(g->p, "memory exhausted");
+        }
+        g->fatal = g->errseen = true;
+        return;
+    }
     if (!g->suppress_errors) {
         obuf_flush(&g->out);
         cmd_errno(g->p, err, "%s", input_filename(g));
@@ -804,7 +813,7 @@ static bool grepdesc(struct grep *g, int desc, bool command_line)
         goto closeout;
     }
     intmax_t count = grep_fd(g, desc, &st, &ineof);
-    if (g->matched_exit) goto closeout;
+    if (g->matched_exit || g->fatal) goto closeout;
     if (g->count_matches) {
         if (g->out_file) {
             print_filename(g);
@@ -893,7 +902,7 @@ static bool grep_tree(struct grep *g, const char *root, bool command_line)
             continue;
         }
         status &= grepfile(g, e->path, follow, cl);
-        if (g->matched_exit || obuf_failed(&g->out)) break;
+        if (g->matched_exit || g->fatal || obuf_failed(&g->out)) break;
     }
     if (err && err != -EINTR) suppressible_error(g, err);
     fwalk_close(w);
@@ -1423,7 +1432,7 @@ static int grep_main(struct proc *p, int argc, char **argv, int forced)
     if (num_operands > 0) {
         for (int k = ind; k < argc; k++) {
             status &= grep_command_line_arg(g, argv[k]);
-            if (g->matched_exit || obuf_failed(&g->out) || p->killed) break;
+            if (g->matched_exit || g->fatal || obuf_failed(&g->out) || p->killed) break;
         }
     } else if (g->directories == DIR_RECURSE && last_recursive > 0) {
         g->omit_dot_slash = true;

@@ -644,7 +644,7 @@ static struct sregex *compile_regex(struct sed *s, struct sbuf *b, int flags, in
     o.syntax = syn;
     struct sregex *r = p_calloc(s->p, 1, sizeof *r);
     if (!r) {
-        panic_msg(s, "couldn't allocate memory");
+        panic_msg(s, "memory exhausted");
         return NULL;
     }
     char err[256];
@@ -1164,7 +1164,7 @@ static void compile_program(struct sed *s)
         if (ch == EOF_CH) break;
         struct cmd *cur = next_cmd_entry(s);
         if (!cur) {
-            panic_msg(s, "couldn't allocate memory");
+            panic_msg(s, "memory exhausted");
             return;
         }
         s->partial = true;
@@ -1365,7 +1365,7 @@ static void compile_program(struct sed *s)
             }
             struct subst *sub = p_calloc(s->p, 1, sizeof *sub);
             if (!sub) {
-                panic_msg(s, "couldn't allocate memory");
+                panic_msg(s, "memory exhausted");
                 return;
             }
             cur->x.s = sub;
@@ -1518,7 +1518,7 @@ static bool line_reserve(struct sed *s, struct line *l, size_t extra)
     while (nc < l->len + extra + 1) nc *= 2;
     char *nt = p_realloc(s->p, l->text, nc);
     if (!nt) {
-        panic_msg(s, "couldn't re-allocate memory");
+        panic_msg(s, "memory exhausted");
         return false;
     }
     l->text = nt;
@@ -1748,7 +1748,7 @@ static int fill_input(struct sed *s)
             size_t nc = s->icap ? s->icap * 2 : 65536;
             char *nb = p_realloc(s->p, s->ibuf, nc);
             if (!nb) {
-                panic_msg(s, "couldn't re-allocate memory");
+                panic_msg(s, "memory exhausted");
                 return -1;
             }
             s->ibuf = nb;
@@ -1918,7 +1918,7 @@ static void open_next_file(struct sed *s, const char *name)
         s->out_temp = tmp;
         struct output *o = p_calloc(s->p, 1, sizeof *o);
         if (!o) {
-            panic_msg(s, "couldn't allocate memory");
+            panic_msg(s, "memory exhausted");
             return;
         }
         o->fd = ofd;
@@ -2715,7 +2715,7 @@ int cmd_sed(struct proc *p, int argc, char **argv)
     status = process_files(s);
     goto done;
 nomem:
-    cmd_error(p, "couldn't allocate memory");
+    cmd_error(p, "memory exhausted");
     status = EXIT_PANIC;
 done:
     if (s->failed) status = s->status;
