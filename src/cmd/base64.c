@@ -26,10 +26,7 @@ static const char base64_help[] =
     "the formal base64 alphabet.  Use --ignore-garbage to attempt to recover\n"
     "from any other non-alphabet bytes in the encoded stream.\n"
     "\n"
-    "GNU coreutils online help: <https://www.gnu.org/software/coreutils/>\n"
-    "Report any translation bugs to <https://translationproject.org/team/>\n"
-    "Full documentation <https://www.gnu.org/software/coreutils/base64>\n"
-    "or available locally via: info '(coreutils) base64 invocation'\n";
+    COREUTILS_HELP_TAIL("base64", "base64");
 
 static const char base32_help[] =
     "Usage: %s [OPTION]... [FILE]\n"
@@ -39,10 +36,7 @@ static const char base32_help[] =
     "the formal base32 alphabet.  Use --ignore-garbage to attempt to recover\n"
     "from any other non-alphabet bytes in the encoded stream.\n"
     "\n"
-    "GNU coreutils online help: <https://www.gnu.org/software/coreutils/>\n"
-    "Report any translation bugs to <https://translationproject.org/team/>\n"
-    "Full documentation <https://www.gnu.org/software/coreutils/base32>\n"
-    "or available locally via: info '(coreutils) base32 invocation'\n";
+    COREUTILS_HELP_TAIL("base32", "base32");
 
 static const struct opt_long longs[] = {{"decode", OPT_NOARG, 'd'},
                                         {"wrap", OPT_ARG, 'w'},

@@ -20,10 +20,7 @@ static const char basename_help[] =
     "  %s -s .h include/stdio.h  -> \"stdio\"\n"
     "  %s -a any/str1 any/str2   -> \"str1\" followed by \"str2\"\n"
     "\n"
-    "GNU coreutils online help: <https://www.gnu.org/software/coreutils/>\n"
-    "Report any translation bugs to <https://translationproject.org/team/>\n"
-    "Full documentation <https://www.gnu.org/software/coreutils/basename>\n"
-    "or available locally via: info '(coreutils) basename invocation'\n";
+    COREUTILS_HELP_TAIL("basename", "basename");
 
 static const struct opt_long longs[] = {
     {"multiple", OPT_NOARG, 'a'}, {"suffix", OPT_ARG, 's'}, {"zero", OPT_NOARG, 'z'}, {0}};

@@ -29,10 +29,7 @@ static const char cat_help[] =
     "  %s f - g  Output f's contents, then standard input, then g's contents.\n"
     "  %s        Copy standard input to standard output.\n"
     "\n"
-    "GNU coreutils online help: <https://www.gnu.org/software/coreutils/>\n"
-    "Report any translation bugs to <https://translationproject.org/team/>\n"
-    "Full documentation <https://www.gnu.org/software/coreutils/cat>\n"
-    "or available locally via: info '(coreutils) cat invocation'\n";
+    COREUTILS_HELP_TAIL("cat", "cat");
 
 static const struct opt_long longs[] = {
     {"number-nonblank", OPT_NOARG, 'b'}, {"number", OPT_NOARG, 'n'},

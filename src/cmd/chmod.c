@@ -26,10 +26,7 @@ static const char chmod_help[] =
     "\n"
     "Each MODE is of the form '[ugoa]*([-+=]([rwxXst]*|[ugo]))+|[-+=][0-7]+'.\n"
     "\n"
-    "GNU coreutils online help: <https://www.gnu.org/software/coreutils/>\n"
-    "Report any translation bugs to <https://translationproject.org/team/>\n"
-    "Full documentation <https://www.gnu.org/software/coreutils/chmod>\n"
-    "or available locally via: info '(coreutils) chmod invocation'\n"
+    COREUTILS_HELP_TAIL("chmod", "chmod")
     ;
 
 enum { OPT_NO_PRESERVE = 256, OPT_PRESERVE, OPT_REFERENCE };

@@ -60,10 +60,7 @@ static const char chown_help[] =
     "  chown root:staff /u  Likewise, but also change its group to \"staff\".\n"
     "  chown -hR root /u    Change the owner of /u and subfiles to \"root\".\n"
     "\n"
-    "GNU coreutils online help: <https://www.gnu.org/software/coreutils/>\n"
-    "Report any translation bugs to <https://translationproject.org/team/>\n"
-    "Full documentation <https://www.gnu.org/software/coreutils/chown>\n"
-    "or available locally via: info '(coreutils) chown invocation'\n"
+    COREUTILS_HELP_TAIL("chown", "chown")
     ;
 
 static const char chgrp_help[] =
@@ -103,10 +100,7 @@ static const char chgrp_help[] =
     "  chgrp staff /u      Change the group of /u to \"staff\".\n"
     "  chgrp -hR staff /u  Change the group of /u and subfiles to \"staff\".\n"
     "\n"
-    "GNU coreutils online help: <https://www.gnu.org/software/coreutils/>\n"
-    "Report any translation bugs to <https://translationproject.org/team/>\n"
-    "Full documentation <https://www.gnu.org/software/coreutils/chgrp>\n"
-    "or available locally via: info '(coreutils) chgrp invocation'\n"
+    COREUTILS_HELP_TAIL("chgrp", "chgrp")
     ;
 
 enum { OPT_DEREF = 256, OPT_FROM, OPT_NO_PRESERVE, OPT_PRESERVE, OPT_REFERENCE };

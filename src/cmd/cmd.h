@@ -135,6 +135,14 @@ int cmd_zip(struct proc *p, int argc, char **argv);
 
 /* ---- messages ------------------------------------------------------------ */
 
+/* The last four lines of a coreutils --help text (gnulib's
+ * emit_ancillary_info): DOC names the manual page, INFO the info node. */
+#define COREUTILS_HELP_TAIL(DOC, INFO)                                                             \
+    "GNU coreutils online help: <https://www.gnu.org/software/coreutils/>\n"                       \
+    "Report any translation bugs to <https://translationproject.org/team/>\n"                      \
+    "Full documentation <https://www.gnu.org/software/coreutils/" DOC ">\n"                        \
+    "or available locally via: info '(coreutils) " INFO " invocation'\n"
+
 /* The program name used in messages: argv[0] as invoked, like coreutils. */
 const char *cmd_prog(struct proc *p);
 /* "PROG: message\n" on stderr. */

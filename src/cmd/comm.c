@@ -33,10 +33,7 @@ static const char comm_help[] =
     "  %s -12 file1 file2  Print only lines present in both file1 and file2.\n"
     "  %s -3 file1 file2  Print lines in file1 not in file2, and vice versa.\n"
     "\n"
-    "GNU coreutils online help: <https://www.gnu.org/software/coreutils/>\n"
-    "Report any translation bugs to <https://translationproject.org/team/>\n"
-    "Full documentation <https://www.gnu.org/software/coreutils/comm>\n"
-    "or available locally via: info '(coreutils) comm invocation'\n";
+    COREUTILS_HELP_TAIL("comm", "comm");
 
 enum { OPT_CHECK = 256, OPT_NOCHECK, OPT_DELIM, OPT_TOTAL };
 static const struct opt_long longs[] = {{"check-order", OPT_NOARG, OPT_CHECK},

@@ -87,10 +87,7 @@ static const char cp_help[] =
     "options are given and SOURCE and DEST are the same name for an existing,\n"
     "regular file.\n"
     "\n"
-    "GNU coreutils online help: <https://www.gnu.org/software/coreutils/>\n"
-    "Report any translation bugs to <https://translationproject.org/team/>\n"
-    "Full documentation <https://www.gnu.org/software/coreutils/cp>\n"
-    "or available locally via: info '(coreutils) cp invocation'\n"
+    COREUTILS_HELP_TAIL("cp", "cp")
     ;
 
 enum {

@@ -38,10 +38,7 @@ static const char cut_help[] =
     "  N-M   from N'th to M'th (included) byte, character or field\n"
     "  -M    from first to M'th (included) byte, character or field\n"
     "\n"
-    "GNU coreutils online help: <https://www.gnu.org/software/coreutils/>\n"
-    "Report any translation bugs to <https://translationproject.org/team/>\n"
-    "Full documentation <https://www.gnu.org/software/coreutils/cut>\n"
-    "or available locally via: info '(coreutils) cut invocation'\n";
+    COREUTILS_HELP_TAIL("cut", "cut");
 
 enum { OPT_COMPLEMENT = 256, OPT_OUTDELIM };
 static const struct opt_long longs[] = {{"bytes", OPT_ARG, 'b'},

@@ -115,10 +115,7 @@ static const char date_help[] =
     "Show the local time for 9AM next Friday on the west coast of the US\n"
     "  $ date --date='TZ=\"America/Los_Angeles\" 09:00 next Fri'\n"
     "\n"
-    "GNU coreutils online help: <https://www.gnu.org/software/coreutils/>\n"
-    "Report any translation bugs to <https://translationproject.org/team/>\n"
-    "Full documentation <https://www.gnu.org/software/coreutils/date>\n"
-    "or available locally via: info '(coreutils) date invocation'\n";
+    COREUTILS_HELP_TAIL("date", "date");
 
 enum { OPT_RESOLUTION = 256, OPT_RFC3339, OPT_DEBUG };
 static const struct opt_long longs[] = {{"date", OPT_ARG, 'd'},

@@ -87,10 +87,7 @@ static const char dd_help[] =
     "      --help        display this help and exit\n"
     "      --version     output version information and exit\n"
     "\n"
-    "GNU coreutils online help: <https://www.gnu.org/software/coreutils/>\n"
-    "Report any translation bugs to <https://translationproject.org/team/>\n"
-    "Full documentation <https://www.gnu.org/software/coreutils/dd>\n"
-    "or available locally via: info '(coreutils) dd invocation'\n";
+    COREUTILS_HELP_TAIL("dd", "dd");
 
 static const char dd_version[] =
     "dd (coreutils) 9.1\n"

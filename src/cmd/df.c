@@ -54,10 +54,7 @@ static const char df_help[] =
     "field names are: 'source', 'fstype', 'itotal', 'iused', 'iavail', 'ipcent',\n"
     "'size', 'used', 'avail', 'pcent', 'file' and 'target' (see info page).\n"
     "\n"
-    "GNU coreutils online help: <https://www.gnu.org/software/coreutils/>\n"
-    "Report any translation bugs to <https://translationproject.org/team/>\n"
-    "Full documentation <https://www.gnu.org/software/coreutils/df>\n"
-    "or available locally via: info '(coreutils) df invocation'\n";
+    COREUTILS_HELP_TAIL("df", "df");
 
 enum field {
     F_SOURCE,

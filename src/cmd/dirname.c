@@ -15,10 +15,7 @@ static const char dirname_help[] =
     "  %s dir1/str dir2/str  -> \"dir1\" followed by \"dir2\"\n"
     "  %s stdio.h            -> \".\"\n"
     "\n"
-    "GNU coreutils online help: <https://www.gnu.org/software/coreutils/>\n"
-    "Report any translation bugs to <https://translationproject.org/team/>\n"
-    "Full documentation <https://www.gnu.org/software/coreutils/dirname>\n"
-    "or available locally via: info '(coreutils) dirname invocation'\n";
+    COREUTILS_HELP_TAIL("dirname", "dirname");
 
 static const struct opt_long longs[] = {{"zero", OPT_NOARG, 'z'}, {0}};
 static const struct opt_spec spec = {.name = "dirname",

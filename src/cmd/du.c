@@ -78,10 +78,7 @@ static const char du_help[] =
     "Units are K,M,G,T,P,E,Z,Y (powers of 1024) or KB,MB,... (powers of 1000).\n"
     "Binary prefixes can be used, too: KiB=K, MiB=M, and so on.\n"
     "\n"
-    "GNU coreutils online help: <https://www.gnu.org/software/coreutils/>\n"
-    "Report any translation bugs to <https://translationproject.org/team/>\n"
-    "Full documentation <https://www.gnu.org/software/coreutils/du>\n"
-    "or available locally via: info '(coreutils) du invocation'\n";
+    COREUTILS_HELP_TAIL("du", "du");
 
 struct duinfo {
     uintmax_t size, inodes;

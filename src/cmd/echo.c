@@ -37,10 +37,7 @@ static const char echo_help[] =
     "NOTE: printf(1) is a preferred alternative,\n"
     "which does not have issues outputting option-like strings.\n"
     "\n"
-    "GNU coreutils online help: <https://www.gnu.org/software/coreutils/>\n"
-    "Report any translation bugs to <https://translationproject.org/team/>\n"
-    "Full documentation <https://www.gnu.org/software/coreutils/echo>\n"
-    "or available locally via: info '(coreutils) echo invocation'\n";
+    COREUTILS_HELP_TAIL("echo", "echo");
 
 static const struct opt_spec spec = {
     .name = "echo", .help = echo_help, .authors = "Brian Fox and Chet Ramey"};

@@ -33,10 +33,7 @@ static const char env_help[] =
     "Without SIG, all known signals are included.  Multiple signals can be\n"
     "comma-separated.\n"
     "\n"
-    "GNU coreutils online help: <https://www.gnu.org/software/coreutils/>\n"
-    "Report any translation bugs to <https://translationproject.org/team/>\n"
-    "Full documentation <https://www.gnu.org/software/coreutils/env>\n"
-    "or available locally via: info '(coreutils) env invocation'\n";
+    COREUTILS_HELP_TAIL("env", "env");
 
 enum { DEFAULT_SIGNAL = 256, IGNORE_SIGNAL, BLOCK_SIGNAL, LIST_SIGNALS };
 static const struct opt_long longs[] = {{"ignore-environment", OPT_NOARG, 'i'},

@@ -23,10 +23,7 @@ static const char expand_help[] =
     "      --help        display this help and exit\n"
     "      --version     output version information and exit\n"
     "\n"
-    "GNU coreutils online help: <https://www.gnu.org/software/coreutils/>\n"
-    "Report any translation bugs to <https://translationproject.org/team/>\n"
-    "Full documentation <https://www.gnu.org/software/coreutils/expand>\n"
-    "or available locally via: info '(coreutils) expand invocation'\n";
+    COREUTILS_HELP_TAIL("expand", "expand");
 
 static const char unexpand_help[] =
     "Usage: %s [OPTION]... [FILE]...\n"
@@ -47,10 +44,7 @@ static const char unexpand_help[] =
     "      --help        display this help and exit\n"
     "      --version     output version information and exit\n"
     "\n"
-    "GNU coreutils online help: <https://www.gnu.org/software/coreutils/>\n"
-    "Report any translation bugs to <https://translationproject.org/team/>\n"
-    "Full documentation <https://www.gnu.org/software/coreutils/unexpand>\n"
-    "or available locally via: info '(coreutils) unexpand invocation'\n";
+    COREUTILS_HELP_TAIL("unexpand", "unexpand");
 
 enum { OPT_FIRST_ONLY = 256 };
 static const struct opt_long expand_longs[] = {

@@ -60,10 +60,7 @@ static const char expr_help[] =
     "Exit status is 0 if EXPRESSION is neither null nor 0, 1 if EXPRESSION is null\n"
     "or 0, 2 if EXPRESSION is syntactically invalid, and 3 if an error occurred.\n"
     "\n"
-    "GNU coreutils online help: <https://www.gnu.org/software/coreutils/>\n"
-    "Report any translation bugs to <https://translationproject.org/team/>\n"
-    "Full documentation <https://www.gnu.org/software/coreutils/expr>\n"
-    "or available locally via: info '(coreutils) expr invocation'\n";
+    COREUTILS_HELP_TAIL("expr", "expr");
 
 static const struct opt_spec spec = {.name = "expr",
                                      .shorts = "",

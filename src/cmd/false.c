@@ -14,10 +14,7 @@ static const char false_help[] =
     "the version described here.  Please refer to your shell's documentation\n"
     "for details about the options it supports.\n"
     "\n"
-    "GNU coreutils online help: <https://www.gnu.org/software/coreutils/>\n"
-    "Report any translation bugs to <https://translationproject.org/team/>\n"
-    "Full documentation <https://www.gnu.org/software/coreutils/false>\n"
-    "or available locally via: info '(coreutils) false invocation'\n";
+    COREUTILS_HELP_TAIL("false", "false");
 
 static const struct opt_spec spec = {
     .name = "false", .help = false_help, .authors = "Jim Meyering"};

@@ -16,10 +16,7 @@ static const char fold_help[] =
     "      --help        display this help and exit\n"
     "      --version     output version information and exit\n"
     "\n"
-    "GNU coreutils online help: <https://www.gnu.org/software/coreutils/>\n"
-    "Report any translation bugs to <https://translationproject.org/team/>\n"
-    "Full documentation <https://www.gnu.org/software/coreutils/fold>\n"
-    "or available locally via: info '(coreutils) fold invocation'\n";
+    COREUTILS_HELP_TAIL("fold", "fold");
 
 static const struct opt_long longs[] = {
     {"bytes", OPT_NOARG, 'b'}, {"spaces", OPT_NOARG, 's'}, {"width", OPT_ARG, 'w'}, {0}};

@@ -10,10 +10,7 @@ static const char groups_help[] =
     "      --help        display this help and exit\n"
     "      --version     output version information and exit\n"
     "\n"
-    "GNU coreutils online help: <https://www.gnu.org/software/coreutils/>\n"
-    "Report any translation bugs to <https://translationproject.org/team/>\n"
-    "Full documentation <https://www.gnu.org/software/coreutils/groups>\n"
-    "or available locally via: info '(coreutils) groups invocation'\n";
+    COREUTILS_HELP_TAIL("groups", "groups");
 
 static const struct opt_spec spec = {.name = "groups",
                                      .shorts = "",

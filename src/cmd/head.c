@@ -31,10 +31,7 @@ static const char head_help[] =
     "GB 1000*1000*1000, G 1024*1024*1024, and so on for T, P, E, Z, Y.\n"
     "Binary prefixes can be used, too: KiB=K, MiB=M, and so on.\n"
     "\n"
-    "GNU coreutils online help: <https://www.gnu.org/software/coreutils/>\n"
-    "Report any translation bugs to <https://translationproject.org/team/>\n"
-    "Full documentation <https://www.gnu.org/software/coreutils/head>\n"
-    "or available locally via: info '(coreutils) head invocation'\n";
+    COREUTILS_HELP_TAIL("head", "head");
 
 static const struct opt_long longs[] = {{"bytes", OPT_ARG, 'c'},
                                         {"lines", OPT_ARG, 'n'},

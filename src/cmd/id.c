@@ -25,10 +25,7 @@ static const char id_help[] =
     "\n"
     "Without any OPTION, print some useful set of identified information.\n"
     "\n"
-    "GNU coreutils online help: <https://www.gnu.org/software/coreutils/>\n"
-    "Report any translation bugs to <https://translationproject.org/team/>\n"
-    "Full documentation <https://www.gnu.org/software/coreutils/id>\n"
-    "or available locally via: info '(coreutils) id invocation'\n";
+    COREUTILS_HELP_TAIL("id", "id");
 
 static const struct opt_long longs[] = {{"context", OPT_NOARG, 'Z'}, {"group", OPT_NOARG, 'g'},
                                         {"groups", OPT_NOARG, 'G'},  {"name", OPT_NOARG, 'n'},

@@ -67,10 +67,7 @@ static const char install_help[] =
     "  existing, nil   numbered if numbered backups exist, simple otherwise\n"
     "  simple, never   always make simple backups\n"
     "\n"
-    "GNU coreutils online help: <https://www.gnu.org/software/coreutils/>\n"
-    "Report any translation bugs to <https://translationproject.org/team/>\n"
-    "Full documentation <https://www.gnu.org/software/coreutils/install>\n"
-    "or available locally via: info '(coreutils) install invocation'\n"
+    COREUTILS_HELP_TAIL("install", "install")
     ;
 
 enum { OPT_BACKUP = 256, OPT_PRESERVE_CONTEXT, OPT_STRIP_PROGRAM, OPT_CONTEXT, OPT_DEBUG };

@@ -46,10 +46,7 @@ static const char join_help[] =
     "If the input is not sorted and some lines cannot be joined, a\n"
     "warning message will be given.\n"
     "\n"
-    "GNU coreutils online help: <https://www.gnu.org/software/coreutils/>\n"
-    "Report any translation bugs to <https://translationproject.org/team/>\n"
-    "Full documentation <https://www.gnu.org/software/coreutils/join>\n"
-    "or available locally via: info '(coreutils) join invocation'\n";
+    COREUTILS_HELP_TAIL("join", "join");
 
 enum { OPT_CHECK = 256, OPT_NOCHECK, OPT_HEADER };
 static const struct opt_long longs[] = {{"ignore-case", OPT_NOARG, 'i'},

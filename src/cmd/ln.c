@@ -54,10 +54,7 @@ static const char ln_help[] =
     "Using -s ignores -L and -P.  Otherwise, the last option specified controls\n"
     "behavior when a TARGET is a symbolic link, defaulting to -P.\n"
     "\n"
-    "GNU coreutils online help: <https://www.gnu.org/software/coreutils/>\n"
-    "Report any translation bugs to <https://translationproject.org/team/>\n"
-    "Full documentation <https://www.gnu.org/software/coreutils/ln>\n"
-    "or available locally via: info '(coreutils) ln invocation'\n"
+    COREUTILS_HELP_TAIL("ln", "ln")
     ;
 
 enum { OPT_BACKUP = 256 };

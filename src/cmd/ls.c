@@ -157,10 +157,7 @@ static const char ls_help[] =
     " 1  if minor problems (e.g., cannot access subdirectory),\n"
     " 2  if serious trouble (e.g., cannot access command-line argument).\n"
     "\n"
-    "GNU coreutils online help: <https://www.gnu.org/software/coreutils/>\n"
-    "Report any translation bugs to <https://translationproject.org/team/>\n"
-    "Full documentation <https://www.gnu.org/software/coreutils/ls>\n"
-    "or available locally via: info '(coreutils) ls invocation'\n";
+    COREUTILS_HELP_TAIL("ls", "ls");
 
 enum ftype {
     FT_UNKNOWN,

@@ -22,10 +22,7 @@ static const char mkdir_help[] =
     "      --help        display this help and exit\n"
     "      --version     output version information and exit\n"
     "\n"
-    "GNU coreutils online help: <https://www.gnu.org/software/coreutils/>\n"
-    "Report any translation bugs to <https://translationproject.org/team/>\n"
-    "Full documentation <https://www.gnu.org/software/coreutils/mkdir>\n"
-    "or available locally via: info '(coreutils) mkdir invocation'\n"
+    COREUTILS_HELP_TAIL("mkdir", "mkdir")
     ;
 
 static const struct opt_long longs[] = {{"mode", OPT_ARG, 'm'},

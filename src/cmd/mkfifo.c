@@ -17,10 +17,7 @@ static const char mkfifo_help[] =
     "      --help        display this help and exit\n"
     "      --version     output version information and exit\n"
     "\n"
-    "GNU coreutils online help: <https://www.gnu.org/software/coreutils/>\n"
-    "Report any translation bugs to <https://translationproject.org/team/>\n"
-    "Full documentation <https://www.gnu.org/software/coreutils/mkfifo>\n"
-    "or available locally via: info '(coreutils) mkfifo invocation'\n"
+    COREUTILS_HELP_TAIL("mkfifo", "mkfifo")
     ;
 
 static const struct opt_long longs[] = {{"mode", OPT_ARG, 'm'}, {"context", OPT_OPTARG, 'Z'}, {0}};

@@ -31,10 +31,7 @@ static const char mknod_help[] =
     "the version described here.  Please refer to your shell's documentation\n"
     "for details about the options it supports.\n"
     "\n"
-    "GNU coreutils online help: <https://www.gnu.org/software/coreutils/>\n"
-    "Report any translation bugs to <https://translationproject.org/team/>\n"
-    "Full documentation <https://www.gnu.org/software/coreutils/mknod>\n"
-    "or available locally via: info '(coreutils) mknod invocation'\n"
+    COREUTILS_HELP_TAIL("mknod", "mknod")
     ;
 
 static const struct opt_long longs[] = {{"mode", OPT_ARG, 'm'}, {"context", OPT_OPTARG, 'Z'}, {0}};

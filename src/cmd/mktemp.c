@@ -29,10 +29,7 @@ static const char mktemp_help[] =
     "      --help        display this help and exit\n"
     "      --version     output version information and exit\n"
     "\n"
-    "GNU coreutils online help: <https://www.gnu.org/software/coreutils/>\n"
-    "Report any translation bugs to <https://translationproject.org/team/>\n"
-    "Full documentation <https://www.gnu.org/software/coreutils/mktemp>\n"
-    "or available locally via: info '(coreutils) mktemp invocation'\n"
+    COREUTILS_HELP_TAIL("mktemp", "mktemp")
     ;
 
 enum { OPT_SUFFIX = 256, OPT_TMPDIR };

@@ -41,10 +41,7 @@ static const char mv_help[] =
     "  existing, nil   numbered if numbered backups exist, simple otherwise\n"
     "  simple, never   always make simple backups\n"
     "\n"
-    "GNU coreutils online help: <https://www.gnu.org/software/coreutils/>\n"
-    "Report any translation bugs to <https://translationproject.org/team/>\n"
-    "Full documentation <https://www.gnu.org/software/coreutils/mv>\n"
-    "or available locally via: info '(coreutils) mv invocation'\n"
+    COREUTILS_HELP_TAIL("mv", "mv")
     ;
 
 enum { OPT_BACKUP = 256, OPT_STRIP, OPT_CONTEXT };

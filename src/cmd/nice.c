@@ -23,10 +23,7 @@ static const char nice_help[] =
     "the version described here.  Please refer to your shell's documentation\n"
     "for details about the options it supports.\n"
     "\n"
-    "GNU coreutils online help: <https://www.gnu.org/software/coreutils/>\n"
-    "Report any translation bugs to <https://translationproject.org/team/>\n"
-    "Full documentation <https://www.gnu.org/software/coreutils/nice>\n"
-    "or available locally via: info '(coreutils) nice invocation'\n";
+    COREUTILS_HELP_TAIL("nice", "nice");
 
 static const struct opt_long longs[] = {{"adjustment", OPT_ARG, 'n'}, {0}};
 static const struct opt_spec spec = {.name = "nice",

@@ -49,10 +49,7 @@ static const char nl_help[] =
     "  rz     right justified, leading zeros\n"
     "\n"
     "\n"
-    "GNU coreutils online help: <https://www.gnu.org/software/coreutils/>\n"
-    "Report any translation bugs to <https://translationproject.org/team/>\n"
-    "Full documentation <https://www.gnu.org/software/coreutils/nl>\n"
-    "or available locally via: info '(coreutils) nl invocation'\n";
+    COREUTILS_HELP_TAIL("nl", "nl");
 
 static const struct opt_long longs[] = {{"header-numbering", OPT_ARG, 'h'},
                                         {"body-numbering", OPT_ARG, 'b'},

@@ -27,10 +27,7 @@ static const char nohup_help[] =
     "the version described here.  Please refer to your shell's documentation\n"
     "for details about the options it supports.\n"
     "\n"
-    "GNU coreutils online help: <https://www.gnu.org/software/coreutils/>\n"
-    "Report any translation bugs to <https://translationproject.org/team/>\n"
-    "Full documentation <https://www.gnu.org/software/coreutils/nohup>\n"
-    "or available locally via: info '(coreutils) nohup invocation'\n";
+    COREUTILS_HELP_TAIL("nohup", "nohup");
 
 static const struct opt_spec spec = {.name = "nohup",
                                      .shorts = "+",

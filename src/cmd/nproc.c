@@ -15,10 +15,7 @@ static const char nproc_help[] =
     "      --help        display this help and exit\n"
     "      --version     output version information and exit\n"
     "\n"
-    "GNU coreutils online help: <https://www.gnu.org/software/coreutils/>\n"
-    "Report any translation bugs to <https://translationproject.org/team/>\n"
-    "Full documentation <https://www.gnu.org/software/coreutils/nproc>\n"
-    "or available locally via: info '(coreutils) nproc invocation'\n";
+    COREUTILS_HELP_TAIL("nproc", "nproc");
 
 #define VM_NPROC 2
 

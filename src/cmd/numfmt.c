@@ -105,10 +105,7 @@ static const char numfmt_help[] =
     "  $ ls -lh | numfmt --header --field 5 --from=iec --padding=10\n"
     "  $ ls -lh | numfmt --header --field 5 --from=iec --format %%10f\n"
     "\n"
-    "GNU coreutils online help: <https://www.gnu.org/software/coreutils/>\n"
-    "Report any translation bugs to <https://translationproject.org/team/>\n"
-    "Full documentation <https://www.gnu.org/software/coreutils/numfmt>\n"
-    "or available locally via: info '(coreutils) numfmt invocation'\n";
+    COREUTILS_HELP_TAIL("numfmt", "numfmt");
 
 enum {
     O_FROM = 256,

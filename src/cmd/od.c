@@ -85,10 +85,7 @@ static const char od_help[] =
     "and so on for G, T, P, E, Z, Y.\n"
     "Binary prefixes can be used, too: KiB=K, MiB=M, and so on.\n"
     "\n"
-    "GNU coreutils online help: <https://www.gnu.org/software/coreutils/>\n"
-    "Report any translation bugs to <https://translationproject.org/team/>\n"
-    "Full documentation <https://www.gnu.org/software/coreutils/od>\n"
-    "or available locally via: info '(coreutils) od invocation'\n";
+    COREUTILS_HELP_TAIL("od", "od");
 
 enum { OPT_TRADITIONAL = 256, OPT_ENDIAN };
 static const struct opt_long longs[] = {{"skip-bytes", OPT_ARG, 'j'},

@@ -19,10 +19,7 @@ static const char paste_help[] =
     "      --help        display this help and exit\n"
     "      --version     output version information and exit\n"
     "\n"
-    "GNU coreutils online help: <https://www.gnu.org/software/coreutils/>\n"
-    "Report any translation bugs to <https://translationproject.org/team/>\n"
-    "Full documentation <https://www.gnu.org/software/coreutils/paste>\n"
-    "or available locally via: info '(coreutils) paste invocation'\n";
+    COREUTILS_HELP_TAIL("paste", "paste");
 
 static const struct opt_long longs[] = {{"serial", OPT_NOARG, 's'},
                                         {"delimiters", OPT_ARG, 'd'},

@@ -15,10 +15,7 @@ static const char printenv_help[] =
     "the version described here.  Please refer to your shell's documentation\n"
     "for details about the options it supports.\n"
     "\n"
-    "GNU coreutils online help: <https://www.gnu.org/software/coreutils/>\n"
-    "Report any translation bugs to <https://translationproject.org/team/>\n"
-    "Full documentation <https://www.gnu.org/software/coreutils/printenv>\n"
-    "or available locally via: info '(coreutils) printenv invocation'\n";
+    COREUTILS_HELP_TAIL("printenv", "printenv");
 
 static const struct opt_long longs[] = {{"null", OPT_NOARG, '0'}, {0}};
 static const struct opt_spec spec = {.name = "printenv",

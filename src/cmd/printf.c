@@ -43,10 +43,7 @@ static const char printf_help[] =
     "the version described here.  Please refer to your shell's documentation\n"
     "for details about the options it supports.\n"
     "\n"
-    "GNU coreutils online help: <https://www.gnu.org/software/coreutils/>\n"
-    "Report any translation bugs to <https://translationproject.org/team/>\n"
-    "Full documentation <https://www.gnu.org/software/coreutils/printf>\n"
-    "or available locally via: info '(coreutils) printf invocation'\n";
+    COREUTILS_HELP_TAIL("printf", "printf");
 
 static const struct opt_spec spec = {
     .name = "printf", .help = printf_help, .authors = "David MacKenzie"};

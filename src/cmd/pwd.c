@@ -17,10 +17,7 @@ static const char pwd_help[] =
     "the version described here.  Please refer to your shell's documentation\n"
     "for details about the options it supports.\n"
     "\n"
-    "GNU coreutils online help: <https://www.gnu.org/software/coreutils/>\n"
-    "Report any translation bugs to <https://translationproject.org/team/>\n"
-    "Full documentation <https://www.gnu.org/software/coreutils/pwd>\n"
-    "or available locally via: info '(coreutils) pwd invocation'\n";
+    COREUTILS_HELP_TAIL("pwd", "pwd");
 
 static const struct opt_long longs[] = {
     {"logical", OPT_NOARG, 'L'}, {"physical", OPT_NOARG, 'P'}, {0}};

@@ -24,10 +24,7 @@ static const char readlink_help[] =
     "      --help        display this help and exit\n"
     "      --version     output version information and exit\n"
     "\n"
-    "GNU coreutils online help: <https://www.gnu.org/software/coreutils/>\n"
-    "Report any translation bugs to <https://translationproject.org/team/>\n"
-    "Full documentation <https://www.gnu.org/software/coreutils/readlink>\n"
-    "or available locally via: info '(coreutils) readlink invocation'\n"
+    COREUTILS_HELP_TAIL("readlink", "readlink")
     ;
 
 static const struct opt_long longs[] = {{"canonicalize", OPT_NOARG, 'f'},

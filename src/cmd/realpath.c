@@ -22,10 +22,7 @@ static const char realpath_help[] =
     "      --help        display this help and exit\n"
     "      --version     output version information and exit\n"
     "\n"
-    "GNU coreutils online help: <https://www.gnu.org/software/coreutils/>\n"
-    "Report any translation bugs to <https://translationproject.org/team/>\n"
-    "Full documentation <https://www.gnu.org/software/coreutils/realpath>\n"
-    "or available locally via: info '(coreutils) realpath invocation'\n"
+    COREUTILS_HELP_TAIL("realpath", "realpath")
     ;
 
 enum { OPT_RELATIVE_TO = 256, OPT_RELATIVE_BASE };

@@ -46,10 +46,7 @@ static const char rm_help[] =
     "some of its contents, given sufficient expertise and/or time.  For greater\n"
     "assurance that the contents are truly unrecoverable, consider using shred(1).\n"
     "\n"
-    "GNU coreutils online help: <https://www.gnu.org/software/coreutils/>\n"
-    "Report any translation bugs to <https://translationproject.org/team/>\n"
-    "Full documentation <https://www.gnu.org/software/coreutils/rm>\n"
-    "or available locally via: info '(coreutils) rm invocation'\n"
+    COREUTILS_HELP_TAIL("rm", "rm")
     ;
 
 enum { OPT_INTERACTIVE = 256, OPT_ONE_FS, OPT_NO_PRESERVE, OPT_PRESERVE, OPT_PRESUME_TTY };

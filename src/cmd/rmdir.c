@@ -20,10 +20,7 @@ static const char rmdir_help[] =
     "      --help        display this help and exit\n"
     "      --version     output version information and exit\n"
     "\n"
-    "GNU coreutils online help: <https://www.gnu.org/software/coreutils/>\n"
-    "Report any translation bugs to <https://translationproject.org/team/>\n"
-    "Full documentation <https://www.gnu.org/software/coreutils/rmdir>\n"
-    "or available locally via: info '(coreutils) rmdir invocation'\n"
+    COREUTILS_HELP_TAIL("rmdir", "rmdir")
     ;
 
 enum { OPT_IGNORE = 256 };

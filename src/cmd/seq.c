@@ -34,10 +34,7 @@ static const char seq_help[] =
     "it defaults to %%.PRECf if FIRST, INCREMENT, and LAST are all fixed point\n"
     "decimal numbers with maximum precision PREC, and to %%g otherwise.\n"
     "\n"
-    "GNU coreutils online help: <https://www.gnu.org/software/coreutils/>\n"
-    "Report any translation bugs to <https://translationproject.org/team/>\n"
-    "Full documentation <https://www.gnu.org/software/coreutils/seq>\n"
-    "or available locally via: info '(coreutils) seq invocation'\n";
+    COREUTILS_HELP_TAIL("seq", "seq");
 
 static const struct opt_long longs[] = {
     {"equal-width", OPT_NOARG, 'w'}, {"format", OPT_ARG, 'f'}, {"separator", OPT_ARG, 's'}, {0}};

@@ -26,10 +26,7 @@ static const char shuf_help[] =
     "      --help        display this help and exit\n"
     "      --version     output version information and exit\n"
     "\n"
-    "GNU coreutils online help: <https://www.gnu.org/software/coreutils/>\n"
-    "Report any translation bugs to <https://translationproject.org/team/>\n"
-    "Full documentation <https://www.gnu.org/software/coreutils/shuf>\n"
-    "or available locally via: info '(coreutils) shuf invocation'\n";
+    COREUTILS_HELP_TAIL("shuf", "shuf");
 
 enum { OPT_RANDOM_SOURCE = 256 };
 static const struct opt_long longs[] = {{"echo", OPT_NOARG, 'e'},

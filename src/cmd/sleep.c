@@ -16,10 +16,7 @@ static const char sleep_help[] =
     "      --help        display this help and exit\n"
     "      --version     output version information and exit\n"
     "\n"
-    "GNU coreutils online help: <https://www.gnu.org/software/coreutils/>\n"
-    "Report any translation bugs to <https://translationproject.org/team/>\n"
-    "Full documentation <https://www.gnu.org/software/coreutils/sleep>\n"
-    "or available locally via: info '(coreutils) sleep invocation'\n";
+    COREUTILS_HELP_TAIL("sleep", "sleep");
 
 static const struct opt_spec spec = {
     .name = "sleep", .shorts = "", .help = sleep_help, .authors = "Jim Meyering and Paul Eggert"};

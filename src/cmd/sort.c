@@ -88,10 +88,7 @@ static const char sort_help[] =
     "Set LC_ALL=C to get the traditional sort order that uses\n"
     "native byte values.\n"
     "\n"
-    "GNU coreutils online help: <https://www.gnu.org/software/coreutils/>\n"
-    "Report any translation bugs to <https://translationproject.org/team/>\n"
-    "Full documentation <https://www.gnu.org/software/coreutils/sort>\n"
-    "or available locally via: info '(coreutils) sort invocation'\n";
+    COREUTILS_HELP_TAIL("sort", "sort");
 
 enum {
     OPT_RANDOM_SOURCE = 256,

@@ -50,10 +50,7 @@ static const char split_help[] =
     "  r/N     like 'l' but use round robin distribution\n"
     "  r/K/N   likewise but only output Kth of N to stdout\n"
     "\n"
-    "GNU coreutils online help: <https://www.gnu.org/software/coreutils/>\n"
-    "Report any translation bugs to <https://translationproject.org/team/>\n"
-    "Full documentation <https://www.gnu.org/software/coreutils/split>\n"
-    "or available locally via: info '(coreutils) split invocation'\n";
+    COREUTILS_HELP_TAIL("split", "split");
 
 enum mode { M_LINES, M_BYTES, M_LINE_BYTES, M_CHUNK_BYTES, M_CHUNK_LINES, M_RR };
 

@@ -105,10 +105,7 @@ static const char stat_help[] =
     "the version described here.  Please refer to your shell's documentation\n"
     "for details about the options it supports.\n"
     "\n"
-    "GNU coreutils online help: <https://www.gnu.org/software/coreutils/>\n"
-    "Report any translation bugs to <https://translationproject.org/team/>\n"
-    "Full documentation <https://www.gnu.org/software/coreutils/stat>\n"
-    "or available locally via: info '(coreutils) stat invocation'\n";
+    COREUTILS_HELP_TAIL("stat", "stat");
 
 static const char printf_flags[] = "'-+ #0I";
 

@@ -163,10 +163,7 @@ static const char stty_help[] =
     "settings, CHAR is taken literally, or coded as in ^c, 0x37, 0177 or\n"
     "127; special values ^- or undef used to disable special characters.\n"
     "\n"
-    "GNU coreutils online help: <https://www.gnu.org/software/coreutils/>\n"
-    "Report any translation bugs to <https://translationproject.org/team/>\n"
-    "Full documentation <https://www.gnu.org/software/coreutils/stty>\n"
-    "or available locally via: info '(coreutils) stty invocation'\n";
+    COREUTILS_HELP_TAIL("stty", "stty");
 
 static const char *const arg_settings[] = {
     "discard", "eof",    "eol",   "eol2", "erase",  "intr",  "kill",   "lnext",

@@ -22,10 +22,7 @@ static const char tac_help[] =
     "      --help        display this help and exit\n"
     "      --version     output version information and exit\n"
     "\n"
-    "GNU coreutils online help: <https://www.gnu.org/software/coreutils/>\n"
-    "Report any translation bugs to <https://translationproject.org/team/>\n"
-    "Full documentation <https://www.gnu.org/software/coreutils/tac>\n"
-    "or available locally via: info '(coreutils) tac invocation'\n";
+    COREUTILS_HELP_TAIL("tac", "tac");
 
 static const struct opt_long longs[] = {{"before", OPT_NOARG, 'b'},
                                         {"regex", OPT_NOARG, 'r'},

@@ -57,10 +57,7 @@ static const char tail_help[] =
     "rotation).  Use --follow=name in that case.  That causes tail to track the\n"
     "named file in a way that accommodates renaming, removal and creation.\n"
     "\n"
-    "GNU coreutils online help: <https://www.gnu.org/software/coreutils/>\n"
-    "Report any translation bugs to <https://translationproject.org/team/>\n"
-    "Full documentation <https://www.gnu.org/software/coreutils/tail>\n"
-    "or available locally via: info '(coreutils) tail invocation'\n";
+    COREUTILS_HELP_TAIL("tail", "tail");
 
 enum { OPT_RETRY = 256, OPT_MAXSTATS, OPT_PID, OPT_PRESUME_PIPE, OPT_DISABLE_INOTIFY };
 static const struct opt_long longs[] = {{"bytes", OPT_ARG, 'c'},

@@ -26,10 +26,7 @@ static const char tee_help[] =
     "exit immediately on error writing to a pipe, and diagnose errors\n"
     "writing to non pipe outputs.\n"
     "\n"
-    "GNU coreutils online help: <https://www.gnu.org/software/coreutils/>\n"
-    "Report any translation bugs to <https://translationproject.org/team/>\n"
-    "Full documentation <https://www.gnu.org/software/coreutils/tee>\n"
-    "or available locally via: info '(coreutils) tee invocation'\n";
+    COREUTILS_HELP_TAIL("tee", "tee");
 
 static const struct opt_long longs[] = {{"append", OPT_NOARG, 'a'},
                                         {"ignore-interrupts", OPT_NOARG, 'i'},

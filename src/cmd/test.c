@@ -82,10 +82,7 @@ static const char test_help[] =
     "the version described here.  Please refer to your shell's documentation\n"
     "for details about the options it supports.\n"
     "\n"
-    "GNU coreutils online help: <https://www.gnu.org/software/coreutils/>\n"
-    "Report any translation bugs to <https://translationproject.org/team/>\n"
-    "Full documentation <https://www.gnu.org/software/coreutils/test>\n"
-    "or available locally via: info '(coreutils) test invocation'\n";
+    COREUTILS_HELP_TAIL("test", "test");
 
 static const struct opt_spec spec = {.name = "[",
                                      .shorts = "",

@@ -55,10 +55,7 @@ static const char timeout_help[] =
     "  137  if COMMAND (or timeout itself) is sent the KILL (9) signal (128+9)\n"
     "  -    the exit status of COMMAND otherwise\n"
     "\n"
-    "GNU coreutils online help: <https://www.gnu.org/software/coreutils/>\n"
-    "Report any translation bugs to <https://translationproject.org/team/>\n"
-    "Full documentation <https://www.gnu.org/software/coreutils/timeout>\n"
-    "or available locally via: info '(coreutils) timeout invocation'\n";
+    COREUTILS_HELP_TAIL("timeout", "timeout");
 
 enum { OPT_FOREGROUND = 256, OPT_PRESERVE };
 static const struct opt_long longs[] = {{"kill-after", OPT_ARG, 'k'},

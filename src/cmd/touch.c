@@ -35,10 +35,7 @@ static const char touch_help[] =
     "\n"
     "Note that the -d and -t options accept different time-date formats.\n"
     "\n"
-    "GNU coreutils online help: <https://www.gnu.org/software/coreutils/>\n"
-    "Report any translation bugs to <https://translationproject.org/team/>\n"
-    "Full documentation <https://www.gnu.org/software/coreutils/touch>\n"
-    "or available locally via: info '(coreutils) touch invocation'\n"
+    COREUTILS_HELP_TAIL("touch", "touch")
     ;
 
 enum { OPT_TIME = 256 };

@@ -57,10 +57,7 @@ static const char tr_help[] =
     "while translating, [:lower:] and [:upper:] may be used in pairs to\n"
     "specify case conversion.  Squeezing occurs after translation or deletion.\n"
     "\n"
-    "GNU coreutils online help: <https://www.gnu.org/software/coreutils/>\n"
-    "Report any translation bugs to <https://translationproject.org/team/>\n"
-    "Full documentation <https://www.gnu.org/software/coreutils/tr>\n"
-    "or available locally via: info '(coreutils) tr invocation'\n";
+    COREUTILS_HELP_TAIL("tr", "tr");
 
 static const struct opt_long longs[] = {{"complement", OPT_NOARG, 'c'},
                                         {"delete", OPT_NOARG, 'd'},

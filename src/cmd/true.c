@@ -14,10 +14,7 @@ static const char true_help[] =
     "the version described here.  Please refer to your shell's documentation\n"
     "for details about the options it supports.\n"
     "\n"
-    "GNU coreutils online help: <https://www.gnu.org/software/coreutils/>\n"
-    "Report any translation bugs to <https://translationproject.org/team/>\n"
-    "Full documentation <https://www.gnu.org/software/coreutils/true>\n"
-    "or available locally via: info '(coreutils) true invocation'\n";
+    COREUTILS_HELP_TAIL("true", "true");
 
 static const struct opt_spec spec = {.name = "true", .help = true_help, .authors = "Jim Meyering"};
 

@@ -33,10 +33,7 @@ static const char truncate_help[] =
     "'+' extend by, '-' reduce by, '<' at most, '>' at least,\n"
     "'/' round down to multiple of, '%%' round up to multiple of.\n"
     "\n"
-    "GNU coreutils online help: <https://www.gnu.org/software/coreutils/>\n"
-    "Report any translation bugs to <https://translationproject.org/team/>\n"
-    "Full documentation <https://www.gnu.org/software/coreutils/truncate>\n"
-    "or available locally via: info '(coreutils) truncate invocation'\n"
+    COREUTILS_HELP_TAIL("truncate", "truncate")
     ;
 
 static const struct opt_long longs[] = {{"no-create", OPT_NOARG, 'c'},

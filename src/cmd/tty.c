@@ -10,10 +10,7 @@ static const char tty_help[] =
     "      --help        display this help and exit\n"
     "      --version     output version information and exit\n"
     "\n"
-    "GNU coreutils online help: <https://www.gnu.org/software/coreutils/>\n"
-    "Report any translation bugs to <https://translationproject.org/team/>\n"
-    "Full documentation <https://www.gnu.org/software/coreutils/tty>\n"
-    "or available locally via: info '(coreutils) tty invocation'\n";
+    COREUTILS_HELP_TAIL("tty", "tty");
 
 static const struct opt_long longs[] = {{"silent", OPT_NOARG, 's'}, {"quiet", OPT_NOARG, 's'}, {0}};
 static const struct opt_spec spec = {.name = "tty",

@@ -24,10 +24,7 @@ static const char uname_help[] =
     "      --help        display this help and exit\n"
     "      --version     output version information and exit\n"
     "\n"
-    "GNU coreutils online help: <https://www.gnu.org/software/coreutils/>\n"
-    "Report any translation bugs to <https://translationproject.org/team/>\n"
-    "Full documentation <https://www.gnu.org/software/coreutils/uname>\n"
-    "or available locally via: info '(coreutils) uname invocation'\n";
+    COREUTILS_HELP_TAIL("uname", "uname");
 
 static const struct opt_long longs[] = {{"all", OPT_NOARG, 'a'},
                                         {"kernel-name", OPT_NOARG, 's'},

@@ -37,10 +37,7 @@ static const char uniq_help[] =
     "Note: 'uniq' does not detect repeated lines unless they are adjacent.\n"
     "You may want to sort the input first, or use 'sort -u' without 'uniq'.\n"
     "\n"
-    "GNU coreutils online help: <https://www.gnu.org/software/coreutils/>\n"
-    "Report any translation bugs to <https://translationproject.org/team/>\n"
-    "Full documentation <https://www.gnu.org/software/coreutils/uniq>\n"
-    "or available locally via: info '(coreutils) uniq invocation'\n";
+    COREUTILS_HELP_TAIL("uniq", "uniq");
 
 enum { OPT_ALL_REPEATED = 256, OPT_GROUP };
 static const struct opt_long longs[] = {{"count", OPT_NOARG, 'c'},

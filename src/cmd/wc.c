@@ -28,10 +28,7 @@ static const char wc_help[] =
     "      --help        display this help and exit\n"
     "      --version     output version information and exit\n"
     "\n"
-    "GNU coreutils online help: <https://www.gnu.org/software/coreutils/>\n"
-    "Report any translation bugs to <https://translationproject.org/team/>\n"
-    "Full documentation <https://www.gnu.org/software/coreutils/wc>\n"
-    "or available locally via: info '(coreutils) wc invocation'\n";
+    COREUTILS_HELP_TAIL("wc", "wc");
 
 enum { FILES0_FROM = 256 };
 static const struct opt_long longs[] = {{"bytes", OPT_NOARG, 'c'},

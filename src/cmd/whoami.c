@@ -10,10 +10,7 @@ static const char whoami_help[] =
     "      --help        display this help and exit\n"
     "      --version     output version information and exit\n"
     "\n"
-    "GNU coreutils online help: <https://www.gnu.org/software/coreutils/>\n"
-    "Report any translation bugs to <https://translationproject.org/team/>\n"
-    "Full documentation <https://www.gnu.org/software/coreutils/whoami>\n"
-    "or available locally via: info '(coreutils) whoami invocation'\n";
+    COREUTILS_HELP_TAIL("whoami", "whoami");
 
 static const struct opt_spec spec = {
     .name = "whoami", .shorts = "", .help = whoami_help, .authors = "Richard Mlynarik"};
